@@ -1,0 +1,61 @@
+/**
+ * Stage 3: the keyword walk, run the way keepalived 2.2.7 runs it: one pass per
+ * process (parent → checker → VRRP → BFD), each with its own top-level keywords
+ * active and the others skipped, each child pass followed by its validation.
+ * Messages repeated by several passes are reported once.
+ */
+import type { Diagnostic } from './diagnostics.js';
+import { DiagnosticSink, MissingParameter, StmtStream, processStream } from './engine.js';
+import type { BlockSpec, KeywordSpec, Pass, Stmt } from './engine.js';
+import type { HostFacts } from './host.js';
+import type { BuildState, Config } from './model.js';
+import { createGlobalSection, globalRootKeywords, validateGlobal } from './schema/global-defs.js';
+import { checkScriptSecurity } from './schema/script.js';
+import { checkerRootKeywords, createLvsSection, validateLvs } from './schema/virtual-server.js';
+import { createVrrpSection, validateVrrp, vrrpRootKeywords } from './schema/vrrp.js';
+
+export const rootSpec: BlockSpec<BuildState> = {
+  name: 'top level',
+  keywords: {
+    ...(globalRootKeywords as Record<string, KeywordSpec<BuildState>>),
+    ...(vrrpRootKeywords as Record<string, KeywordSpec<BuildState>>),
+    ...(checkerRootKeywords as Record<string, KeywordSpec<BuildState>>),
+  },
+};
+
+export interface BuildResult {
+  readonly config: Config;
+  readonly diagnostics: Diagnostic[];
+  /** Set when keepalived would have exited at once with status 2 (missing parameter). */
+  readonly aborted: boolean;
+}
+
+const PASSES: readonly Pass[] = ['parent', 'checker', 'vrrp', 'bfd'];
+
+export function buildConfig(stmts: readonly Stmt[], host: HostFacts, sink: DiagnosticSink): BuildResult {
+  const config: Config = {
+    global: createGlobalSection(host),
+    vrrp: createVrrpSection(),
+    lvs: createLvsSection(),
+    trackFiles: new Map(),
+  };
+  const scripts: BuildState['scripts'] = [];
+  try {
+    for (const pass of PASSES) {
+      const state: BuildState = { config, host, pass, reporter: sink, scripts };
+      if (pass === 'vrrp') config.trackFiles.clear(); // each process reads its own copy
+      processStream(new StmtStream(stmts), rootSpec, state, { reporter: sink, pass, shared: state }, 0, false);
+      if (pass === 'parent') validateGlobal(state);
+      if (pass === 'checker') validateLvs(state);
+      if (pass === 'vrrp') validateVrrp(state);
+    }
+    checkScriptSecurity({ config, host, pass: 'parent', reporter: sink, scripts });
+  } catch (e) {
+    if (e instanceof MissingParameter) {
+      sink.add(e.diagnostic);
+      return { config, diagnostics: sink.list, aborted: true };
+    }
+    throw e;
+  }
+  return { config, diagnostics: sink.list, aborted: false };
+}

@@ -1,0 +1,437 @@
+/**
+ * Stage 3 machinery: keepalived's keyword-driven block walk (lib/parser.c
+ * process_stream()) over the CST, the value-block reader (alloc_value_block())
+ * and the number/boolean readers with keepalived's messages. The keyword tables
+ * in schema/ are data for this engine.
+ */
+import type { Item } from './cst.js';
+import type { Diagnostic, KaClass, SourceLoc } from './diagnostics.js';
+import { severityOf } from './diagnostics.js';
+import type { Token } from './lexer.js';
+import type { LogicalLine } from './load.js';
+import { tokenLoc } from './parse.js';
+
+/** One line of the stream the keyword walk reads: words, `{` or `}`. */
+export interface Stmt {
+  readonly kind: 'words' | 'open' | 'close';
+  readonly words: readonly string[];
+  readonly tokens: readonly Token[];
+  readonly loc: SourceLoc;
+  /** The logical line text (the script tokeniser re-reads it, as keepalived does). */
+  readonly raw: string;
+}
+
+export function flattenItems(items: readonly Item[], lines: readonly LogicalLine[]): Stmt[] {
+  const out: Stmt[] = [];
+  const brace = (t: Token, kind: 'open' | 'close'): Stmt => ({
+    kind,
+    words: [kind === 'open' ? '{' : '}'],
+    tokens: [t],
+    loc: tokenLoc(lines, t),
+    raw: kind === 'open' ? '{' : '}',
+  });
+  const walk = (list: readonly Item[]): void => {
+    for (const it of list) {
+      switch (it.kind) {
+        case 'line': {
+          const first = it.words[0];
+          if (!first) break;
+          out.push({
+            kind: 'words',
+            words: it.words.map((w) => w.value),
+            tokens: it.words,
+            loc: tokenLoc(lines, first),
+            raw: lines[first.lineIndex]?.text ?? '',
+          });
+          break;
+        }
+        case 'block':
+          out.push(brace(it.open, 'open'));
+          walk(it.items);
+          if (it.close) out.push(brace(it.close, 'close'));
+          break;
+        case 'stray':
+          out.push(brace(it.token, 'close'));
+          break;
+      }
+    }
+  };
+  walk(items);
+  return out;
+}
+
+/** keepalived exits at once (status 2) when a handler reads a missing word. */
+export class MissingParameter extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+    this.name = 'MissingParameter';
+  }
+}
+
+export type Pass = 'parent' | 'checker' | 'vrrp' | 'bfd';
+
+export interface Reporter {
+  report(kaClass: KaClass, code: string, message: string, opts?: ReportOptions): void;
+}
+
+export interface ReportOptions {
+  readonly loc?: SourceLoc | null;
+  readonly host?: boolean;
+  readonly hint?: string;
+}
+
+/** The stream of statements a pass walks. */
+export class StmtStream {
+  pos = 0;
+  constructor(readonly stmts: readonly Stmt[]) {}
+  next(): Stmt | undefined {
+    return this.stmts[this.pos++];
+  }
+  peek(): Stmt | undefined {
+    return this.stmts[this.pos];
+  }
+}
+
+export interface KeywordSpec<T> {
+  /** Runs with the statement (and the target of the enclosing block). */
+  readonly handler?: (c: HandlerCtx<T>) => void;
+  /** A keyword block: `open` makes the child target (or SKIP), `close` validates it. */
+  readonly sub?: SubBlock<T>;
+  /** Top-level only: the pass in which this keyword is active. */
+  readonly passes?: readonly Pass[];
+}
+
+export const SKIP = Symbol('skip-block');
+
+export interface SubBlock<P> {
+  readonly open: (c: HandlerCtx<P>) => unknown;
+  readonly spec: BlockSpec<unknown>;
+  readonly close?: (c: HandlerCtx<unknown>, parent: P) => void;
+}
+
+export interface BlockSpec<T> {
+  readonly name: string;
+  readonly keywords: Readonly<Record<string, KeywordSpec<T>>>;
+}
+
+/** Helper so a table can type its child target. */
+export function sub<P, C>(
+  open: (c: HandlerCtx<P>) => C | typeof SKIP,
+  spec: BlockSpec<C>,
+  close?: (c: HandlerCtx<C>, parent: P) => void,
+): SubBlock<P> {
+  return {
+    open,
+    spec: spec as unknown as BlockSpec<unknown>,
+    ...(close ? { close: close as unknown as (c: HandlerCtx<unknown>, parent: P) => void } : {}),
+  };
+}
+
+export interface EngineEnv {
+  readonly reporter: Reporter;
+  readonly pass: Pass;
+  /** Host facts and shared state, opaque to the engine. */
+  readonly shared: unknown;
+}
+
+/** What a keyword handler sees. Readers report keepalived's messages and return undefined on error. */
+export class HandlerCtx<T> {
+  constructor(
+    readonly target: T,
+    readonly stmt: Stmt,
+    readonly env: EngineEnv,
+    private readonly stream: StmtStream,
+  ) {}
+
+  get words(): readonly string[] {
+    return this.stmt.words;
+  }
+  get loc(): SourceLoc {
+    return this.stmt.loc;
+  }
+  get keyword(): string {
+    return this.stmt.words[0] ?? '';
+  }
+  locOf(i: number): SourceLoc {
+    const t = this.stmt.tokens[i];
+    return t ? { ...this.stmt.loc, col: this.stmt.loc.col + (t.offset - (this.stmt.tokens[0]?.offset ?? 0)) } : this.stmt.loc;
+  }
+
+  /** Same target, another statement (value-block lines). */
+  with<U>(target: U, stmt: Stmt = this.stmt): HandlerCtx<U> {
+    return new HandlerCtx(target, stmt, this.env, this.stream);
+  }
+
+  report(kaClass: KaClass, code: string, message: string, opts?: ReportOptions): void {
+    this.env.reporter.report(kaClass, code, message, { loc: this.stmt.loc, ...opts });
+  }
+  error(message: string, opts?: ReportOptions): void {
+    this.report('GENERAL_ERROR', 'KA_CFG_INVALID', message, opts);
+  }
+  log(message: string): void {
+    this.report('OK', 'KA_CFG_LOG', message);
+  }
+
+  /** keepalived: strvec_slot() with the null-strvec handler: a missing word ends the run (status 2). */
+  word(i: number): string {
+    const w = this.stmt.words[i];
+    if (w !== undefined) return w;
+    const prev = this.stmt.words[i - 1];
+    const first = this.stmt.words[0] ?? '***MISSING ***';
+    const message =
+      i > 0 && prev !== undefined
+        ? `*** Configuration line starting \`${first}\` is missing a parameter after keyword \`${prev}\` at word position ${i + 1}`
+        : `*** Configuration line starting \`${first}\` is missing a parameter at word position ${i + 1}`;
+    throw new MissingParameter({
+      severity: 'fatal',
+      kaClass: 'MISSING_PARAMETER',
+      code: 'KA_CFG_MISSING_PARAMETER',
+      message,
+      loc: this.stmt.loc,
+    });
+  }
+  has(i: number): boolean {
+    return this.stmt.words[i] !== undefined;
+  }
+
+  readInt(i: number, min: number, max: number): number | undefined {
+    return readInt(this, this.word(i), min, max);
+  }
+  readUnsigned(i: number, min: number, max: number): number | undefined {
+    return readUnsigned(this, this.word(i), min, max);
+  }
+  /** A decimal with up to `shift` places, returned ×10^shift (keepalived: read_decimal_unsigned_strvec). */
+  readDecimal(i: number, min: number, max: number, shift: number): number | undefined {
+    return readDecimal(this, this.word(i), min, max, shift);
+  }
+  /** Seconds with µs resolution, returned in µs (keepalived: read_timer). */
+  readTimer(i: number, minUs: number, maxUs = 0): number | undefined {
+    return readDecimal(this, this.word(i), minUs, maxUs || TIMER_MAXIMUM_US, 6);
+  }
+  /** Optional boolean argument: omitted means true. Reports and returns undefined when invalid. */
+  optBool(i: number, errorMessage?: string): boolean | undefined {
+    if (!this.has(i)) return true;
+    const b = checkTrueFalse(this.word(i));
+    if (b === undefined) this.error(errorMessage ?? `Invalid value '${this.word(i)}' for ${this.keyword}`);
+    return b;
+  }
+
+  /** keepalived: alloc_value_block() — the lines of a value block, `{` handling included. */
+  valueBlock(): Stmt[] {
+    const lines: Stmt[] = [];
+    let needBob = true;
+    const w = this.stmt.words;
+    if (w.length > 1) {
+      if (w[1] === '{') {
+        needBob = false;
+      } else {
+        this.error(`Block ${w[0] ?? ''} has extra parameters ${w[1] ?? ''} ...`);
+      }
+    }
+    for (;;) {
+      const s = this.stream.next();
+      if (!s) break;
+      if (needBob) {
+        needBob = false;
+        if (s.kind === 'open') continue;
+        this.report('OK', 'KA_CFG_LOG', `'{' missing from beginning of block ${w[0] ?? ''}`, { loc: s.loc });
+      }
+      if (s.kind === 'close') break;
+      // A lone '{' inside a value block is data to keepalived; keep it as a line.
+      lines.push(s);
+    }
+    return lines;
+  }
+
+  /** Flattened words of a value block (notification_email, sync-group `group`, …). */
+  valueBlockWords(): { word: string; stmt: Stmt }[] {
+    const out: { word: string; stmt: Stmt }[] = [];
+    for (const s of this.valueBlock()) for (const word of s.words) out.push({ word, stmt: s });
+    return out;
+  }
+}
+
+export const TIMER_HZ = 1_000_000;
+export const TIMER_MAXIMUM_US = 4294 * TIMER_HZ + 967295; // keepalived: TIMER_MAXIMUM (UINT_MAX µs)
+export const UINT_MAX = 4294967295;
+export const INT_MAX = 2147483647;
+export const INT_MIN = -2147483648;
+
+/** keepalived: check_true_false() — lowercase only. */
+export function checkTrueFalse(s: string): boolean | undefined {
+  if (s === 'true' || s === 'on' || s === 'yes') return true;
+  if (s === 'false' || s === 'off' || s === 'no') return false;
+  return undefined;
+}
+
+function invalid(r: Pick<HandlerCtx<unknown>, 'report'>, message: string): undefined {
+  r.report('INVALID_NUMBER', 'KA_CFG_NUMBER', message);
+  return undefined;
+}
+
+/** C strtol/strtoul base 10 on the whole string: undefined if trailing junk. */
+function parseC10(s: string): { value: number; clean: boolean; empty: boolean } {
+  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]*)/.exec(s);
+  const digits = m?.[2] ?? '';
+  const used = m?.[0].length ?? 0;
+  const value = digits === '' ? 0 : Number(digits) * (m?.[1] === '-' ? -1 : 1);
+  return { value, clean: digits !== '' && used === s.length, empty: digits === '' };
+}
+
+export function readInt(r: Pick<HandlerCtx<unknown>, 'report'>, s: string, min: number, max: number): number | undefined {
+  const p = parseC10(s);
+  if (!p.clean) return invalid(r, `invalid number '${s}'`);
+  if (p.value < INT_MIN || p.value > INT_MAX) return invalid(r, `number '${s}' outside integer range`);
+  if (p.value < min || p.value > max) return invalid(r, `number '${s}' outside range [${min}, ${max}]`);
+  return p.value;
+}
+
+export function readUnsigned(
+  r: Pick<HandlerCtx<unknown>, 'report'>,
+  s: string,
+  min: number,
+  max: number,
+): number | undefined {
+  const t = s.replace(/^[ \t\n\v\f\r]+/, '');
+  if (t.startsWith('-')) return invalid(r, `negative number '${s}'`);
+  const p = parseC10(t);
+  if (!p.clean) return invalid(r, `invalid number '${s}'`);
+  if (p.value > UINT_MAX) return invalid(r, `number '${s}' outside unsigned integer range`);
+  if (p.value < min || p.value > max) return invalid(r, `number '${s}' outside range [${min}, ${max}]`);
+  return p.value;
+}
+
+/** keepalived: read_decimal_unsigned_long_func(); value ×10^shift. */
+export function readDecimal(
+  r: Pick<HandlerCtx<unknown>, 'report'>,
+  s: string,
+  min: number,
+  max: number,
+  shift: number,
+): number | undefined {
+  if (s.startsWith('-')) return invalid(r, `negative number '${s}'`);
+  const dp = s.indexOf('.');
+  let places = dp >= 0 ? s.length - dp - 1 : 0;
+  let roundUp = false;
+  if (places > shift) {
+    r.report('INVALID_NUMBER', 'KA_CFG_NUMBER', `number '${s}' has too many decimal places`);
+    roundUp = (s[dp + shift + 1] ?? '0') >= '5';
+    places = shift;
+  }
+  let digits = dp >= 0 ? s.slice(0, dp) + s.slice(dp + 1, dp + 1 + places) : s;
+  digits += '0'.repeat(shift - places);
+  const ok = /^[ \t]*\+?[0-9]+$/.test(digits);
+  let value = ok ? Number(digits.trim()) : 0;
+  if (roundUp) value++;
+  if (!ok) return invalid(r, `invalid number '${s}'`);
+  if (value > 18446744073709551615) return invalid(r, `number '${s}' outside unsigned decimal range`);
+  if (value < min || value > max) {
+    const unit = 10 ** shift;
+    const fmt = (v: number): string => `${Math.floor(v / unit)}.${String(v % unit).padStart(shift, '0')}`;
+    return invalid(r, `number '${s}' outside range [${fmt(min)}, ${fmt(max)}]`);
+  }
+  return value;
+}
+
+/**
+ * keepalived: process_stream(). Walks statements of one block level with the
+ * given keyword table. Returns true when the block was skipped to its end.
+ */
+export function processStream<T>(
+  stream: StmtStream,
+  spec: BlockSpec<T>,
+  target: T,
+  env: EngineEnv,
+  level: number,
+  needBob: boolean,
+): void {
+  let bob = needBob;
+  for (;;) {
+    const s = stream.next();
+    if (!s) return;
+    if (bob) {
+      bob = false;
+      if (s.kind === 'open' && level > 0) continue;
+      env.reporter.report('MISSING_BOB', 'KA_CFG_MISSING_BOB', "Missing '{' at beginning of configuration block", {
+        loc: s.loc,
+      });
+    } else if (s.kind === 'open') {
+      env.reporter.report('UNEXPECTED_BOB', 'KA_CFG_UNEXPECTED_BOB', "Unexpected '{' - ignoring", { loc: s.loc });
+      continue;
+    }
+    if (s.kind === 'close' && level > 0) return;
+    const kwName = s.words[0] ?? '';
+    const kw = Object.hasOwn(spec.keywords, kwName) ? spec.keywords[kwName] : undefined;
+    if (!kw) {
+      env.reporter.report('UNKNOWN_KEYWORD', 'KA_CFG_UNKNOWN_KEYWORD', `Unknown keyword '${kwName}'`, {
+        loc: s.loc,
+        ...(s.kind === 'words' ? { hint: `${spec.name}:${kwName}` } : {}),
+      });
+      continue;
+    }
+    const ctx = new HandlerCtx(target, s, env, stream);
+    const active = level > 0 || !kw.passes || kw.passes.includes(env.pass);
+    if (!active) {
+      skipInactive(stream);
+      continue;
+    }
+    if (kw.handler) kw.handler(ctx);
+    if (kw.sub) {
+      const child = kw.sub.open(ctx);
+      if (child === SKIP) {
+        skipBlock(stream);
+        continue;
+      }
+      processStream(stream, kw.sub.spec, child, env, level + 1, true);
+      kw.sub.close?.(ctx.with(child), target);
+    }
+  }
+}
+
+/** An inactive top-level keyword: skip its `{…}` if the next line opens one (keepalived: skip_sublevel = -1). */
+function skipInactive(stream: StmtStream): void {
+  const n = stream.peek();
+  if (!n || n.kind !== 'open') return;
+  skipBlock(stream);
+}
+
+/** keepalived: skip_block(true) — drop a following `{…}`, counting braces. */
+export function skipBlock(stream: StmtStream): void {
+  const n = stream.peek();
+  if (!n || n.kind !== 'open') return;
+  stream.next();
+  let depth = 1;
+  for (;;) {
+    const s = stream.next();
+    if (!s) return;
+    if (s.kind === 'open') depth++;
+    else if (s.kind === 'close' && --depth === 0) return;
+  }
+}
+
+/** Collects diagnostics of all passes, dropping exact repeats (keepalived prints some once per pass). */
+export class DiagnosticSink implements Reporter {
+  readonly list: Diagnostic[] = [];
+  private readonly seen = new Set<string>();
+  report(kaClass: KaClass, code: string, message: string, opts?: ReportOptions): void {
+    const loc = opts?.loc ?? undefined;
+    const key = `${loc ? `${loc.file}:${loc.line}` : ''}|${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push({
+      severity: severityOf(kaClass),
+      kaClass,
+      code,
+      message,
+      ...(loc ? { loc } : {}),
+      ...(opts?.host ? { host: true } : {}),
+      ...(opts?.hint ? { hint: opts.hint } : {}),
+    });
+  }
+  add(d: Diagnostic): void {
+    const key = `${d.loc ? `${d.loc.file}:${d.loc.line}` : ''}|${d.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push(d);
+  }
+}

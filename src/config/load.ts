@@ -1,0 +1,746 @@
+/**
+ * Stage 1 of the reader: keepalived's preprocessor (lib/parser.c read_line()).
+ * Physical lines → comment stripping → `@id` lines → `$NAME=` definitions →
+ * `~SEQ`/`~LST` generators → `$NAME` substitution → `include` → brace split.
+ * Every logical line keeps the file and line it came from, with the include chain.
+ * Pure: file access comes in through `ConfigFs`.
+ */
+import type { Diagnostic, KaClass, SourceLoc } from './diagnostics.js';
+import { severityOf } from './diagnostics.js';
+import { expandGlob, hasBrace, hasWildcard } from './glob.js';
+import type { ConfigFs } from './glob.js';
+import { dirname, joinPath } from './paths.js';
+
+export type { ConfigFs } from './glob.js';
+
+/** One line as the keyword parser sees it: words, or a lone `{` / `}`. */
+export interface LogicalLine {
+  readonly text: string;
+  readonly loc: SourceLoc;
+}
+
+export interface LoadOptions {
+  /** keepalived's config id (`-i`), matched by `@id` lines. */
+  readonly configId: string;
+  /** Directory relative paths start from (the process cwd). */
+  readonly cwd: string;
+  /** `-e`: every include is `includea`. */
+  readonly strictIncludes?: boolean;
+  /** Value of `${_RANDOM}`; injected so the core stays deterministic. */
+  readonly random?: (min: number, max: number) => number;
+}
+
+export interface LoadResult {
+  readonly lines: LogicalLine[];
+  readonly diagnostics: Diagnostic[];
+  /** A strict include failed: keepalived exits 6 before validating anything. */
+  readonly strictIncludeFailed: boolean;
+  readonly files: string[];
+}
+
+// keepalived's fgets buffer (MAXBUF 1024): longer lines are read in pieces.
+const MAXBUF = 1024;
+const MAX_SUBST_LEN = MAXBUF - 1;
+const DEF_LINE_END = '\n';
+
+const INCLUDE_R = 1;
+const INCLUDE_M = 2;
+const INCLUDE_W = 4;
+const INCLUDE_B = 8;
+const INCLUDE_ALL = INCLUDE_R | INCLUDE_M | INCLUDE_W | INCLUDE_B;
+
+interface Definition {
+  value: string;
+  multiline: boolean;
+  fn?: (params: readonly number[]) => string;
+  maxParams: number;
+}
+
+interface Seq {
+  readonly variable: string;
+  next: number;
+  readonly step: number;
+  readonly last: number;
+  readonly hex: boolean;
+  readonly text: string;
+  /** ~LST: the variables set per iteration and the value sets. */
+  readonly lstNames?: readonly string[];
+  readonly lstValues?: readonly (readonly string[])[];
+  lstIndex: number;
+}
+
+interface OpenFile {
+  readonly name: string;
+  readonly physical: PhysicalLine[];
+  pos: number;
+  readonly cwd: string;
+  readonly includedFrom: SourceLoc | undefined;
+  readonly savedIncludeCheck: number;
+}
+
+interface PhysicalLine {
+  readonly text: string;
+  readonly line: number;
+}
+
+/** Split file bytes the way fgets(buf, 1024) does; line numbers advance only on '\n'. */
+export function physicalLines(bytes: string): PhysicalLine[] {
+  const out: PhysicalLine[] = [];
+  let lineNo = 0;
+  let start = 0;
+  const n = bytes.length;
+  while (start < n) {
+    let nl = bytes.indexOf('\n', start);
+    if (nl === -1) nl = n;
+    // fgets returns at most MAXBUF-1 bytes including the '\n'
+    let segStart = start;
+    const end = nl < n ? nl + 1 : n;
+    while (end - segStart > MAXBUF - 1) {
+      out.push({ text: bytes.slice(segStart, segStart + MAXBUF - 1), line: lineNo });
+      segStart += MAXBUF - 1;
+    }
+    const hasNl = nl < n;
+    if (hasNl) lineNo++;
+    out.push({ text: bytes.slice(segStart, hasNl ? nl : end), line: hasNl ? lineNo : lineNo });
+    start = end;
+  }
+  return out;
+}
+
+/** Strips `\r\n`, leading blanks, comments; reports an unterminated quote. keepalived: decomment(). */
+export function decomment(raw: string): { text: string; unterminatedQuote: boolean } {
+  let s = raw;
+  let len = s.length;
+  while (len > 0 && (s[len - 1] === '\n' || s[len - 1] === '\r')) len--;
+  s = s.slice(0, len);
+  let i = 0;
+  while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
+  s = s.slice(i);
+  if (s.indexOf('!') < 0 && s.indexOf('#') < 0 && s.indexOf('"') < 0 && s.indexOf('\\') < 0) {
+    return { text: trimBlankEnd(s), unterminatedQuote: false };
+  }
+  let quote = false;
+  let cont = false;
+  let skip = -1;
+  let out = '';
+  for (let p = 0; p < s.length; p++) {
+    const c = s[p];
+    if (c === '"') {
+      if (skip < 0) quote = !quote;
+      out += c;
+      continue;
+    }
+    if (c === '\\') {
+      if (p + 1 < s.length) {
+        const nx = s[p + 1];
+        if (!quote && (nx === '#' || nx === '!')) {
+          out += nx;
+        } else {
+          out += c + nx;
+        }
+        p++;
+        continue;
+      }
+      cont = true;
+      break;
+    }
+    if (!quote && skip < 0 && (c === '!' || c === '#')) skip = out.length;
+    out += c;
+  }
+  if (skip >= 0) out = out.slice(0, skip);
+  out = trimBlankEnd(out);
+  if (cont) out += '\\';
+  return { text: out, unterminatedQuote: quote };
+}
+
+function trimBlankEnd(s: string): string {
+  let len = s.length;
+  while (len > 0 && (s[len - 1] === ' ' || s[len - 1] === '\t')) len--;
+  return len === s.length ? s : s.slice(0, len);
+}
+
+const isAlpha = (c: string | undefined): boolean => c !== undefined && /[A-Za-z]/.test(c);
+const isNameChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_]/.test(c);
+
+/** C strtol(s, &end, 0) on a prefix: returns value and characters consumed (0 if none). */
+function strtol0(s: string): { value: number; used: number } {
+  const m = /^[ \t]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
+  if (!m || m[2] === undefined) return { value: 0, used: 0 };
+  const body = m[2];
+  let v: number;
+  if (/^0[xX]/.test(body)) v = Number.parseInt(body.slice(2), 16);
+  else if (body.startsWith('0')) v = body.length > 1 ? Number.parseInt(body, 8) : 0;
+  else v = Number.parseInt(body, 10);
+  return { value: m[1] === '-' ? -v : v, used: m[0].length };
+}
+
+export class Preprocessor {
+  private readonly defs = new Map<string, Definition>();
+  private readonly seqs: Seq[] = [];
+  private readonly stack: OpenFile[] = [];
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly out: LogicalLine[] = [];
+  private readonly files: string[] = [];
+  private includeCheck: number;
+  private strictIncludeFailed = false;
+  private residue: { text: string; loc: SourceLoc } | undefined;
+  private multilineNext: string | undefined;
+  private readonly multilineStack: string[] = [];
+  private multilineSeqDepth = 0;
+  private defining: Definition | undefined;
+  private curLoc: SourceLoc = { file: '', line: 0, col: 1 };
+  private blockDepth = 0;
+
+  constructor(
+    private readonly fs: ConfigFs,
+    private readonly opts: LoadOptions,
+  ) {
+    this.includeCheck = opts.strictIncludes ? INCLUDE_ALL : 0;
+    const random = opts.random ?? ((min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1)));
+    this.defs.set('_PWD', { value: '', multiline: false, maxParams: 0, fn: () => this.currentDir() });
+    this.defs.set('_INSTANCE', { value: '', multiline: false, maxParams: 0, fn: () => opts.configId });
+    this.defs.set('_RANDOM', {
+      value: '',
+      multiline: false,
+      maxParams: 2,
+      fn: (p) => String(random(p[0] ?? 0, p[1] ?? 32767)),
+    });
+    this.defs.set('_HASH', { value: '#', multiline: false, maxParams: 0 });
+    this.defs.set('_BANG', { value: '!', multiline: false, maxParams: 0 });
+  }
+
+  private currentDir(): string {
+    return this.stack[this.stack.length - 1]?.cwd ?? this.opts.cwd;
+  }
+
+  private report(kaClass: KaClass, code: string, message: string, extra?: { host?: boolean; loc?: SourceLoc }): void {
+    this.diagnostics.push({
+      severity: severityOf(kaClass),
+      kaClass,
+      code,
+      message,
+      loc: extra?.loc ?? this.curLoc,
+      ...(extra?.host ? { host: true } : {}),
+    });
+  }
+
+  /** keepalived: file_config_error() — an error class only when the include is strict. */
+  private fileError(errorType: number, includeType: number, message: string): void {
+    const strict = ((this.includeCheck | includeType) & errorType) !== 0;
+    this.report(strict ? 'FILE_NOT_FOUND' : 'OK', 'KA_CFG_INCLUDE', message, { host: true });
+    if (strict) this.strictIncludeFailed = true;
+  }
+
+  /** Reads the main config (`-f`; may itself be a glob) and everything it includes. */
+  load(mainPattern: string): LoadResult {
+    this.openGlob(mainPattern, INCLUDE_R | INCLUDE_M | INCLUDE_W, undefined, this.opts.cwd, true);
+    for (;;) {
+      const line = this.readLine();
+      if (line === undefined) break;
+      this.out.push(line);
+    }
+    if (this.blockDepth > 0) {
+      this.report('MISSING_EOB', 'KA_CFG_MISSING_EOB', `There are ${this.blockDepth} missing '}'s or extra '{'s`, {
+        loc: this.curLoc,
+      });
+    }
+    return {
+      lines: this.out,
+      diagnostics: this.diagnostics,
+      strictIncludeFailed: this.strictIncludeFailed,
+      files: this.files,
+    };
+  }
+
+  private openGlob(pattern: string, includeType: number, from: SourceLoc | undefined, cwd: string, isMain = false): void {
+    const g = expandGlob(this.fs, pattern, cwd);
+    if (g.matches.length === 0) {
+      if (isMain) {
+        this.report('FILE_NOT_FOUND', 'KA_CFG_NO_CONFIG', `Unable to find configuration file ${pattern}`, { host: true });
+        return;
+      }
+      if (g.missing) {
+        this.fileError(hasBrace(pattern) ? INCLUDE_B : INCLUDE_M, includeType, `Config files missing '${pattern}'.`);
+      } else if (hasWildcard(pattern) && ((this.includeCheck | includeType) & INCLUDE_W) !== 0) {
+        this.fileError(INCLUDE_W, includeType, `No config files matched '${pattern}'.`);
+      }
+      return;
+    }
+    if (g.missing) {
+      this.fileError(INCLUDE_B, includeType, `Some config files missing: "${pattern}".`);
+      if (((this.includeCheck | includeType) & INCLUDE_B) !== 0) return;
+    }
+    if (isMain && g.matches.length > 1) {
+      this.report(
+        'MULTIPLE_FILES',
+        'KA_CFG_MULTIPLE_FILES',
+        `WARNING, multiple configuration file matches of ${pattern}, starting with ${g.matches[0] ?? ''}`,
+      );
+    }
+    // Push in reverse so the first match is read first.
+    const saved = this.includeCheck;
+    const opened: OpenFile[] = [];
+    for (const m of g.matches) {
+      const display = m.display;
+      if (m.kind === 'dir') {
+        this.fileError(INCLUDE_R, includeType, `Configuration file '${display}/' is a directory - skipping`);
+        continue;
+      }
+      if (m.kind !== 'file' || m.executable) {
+        this.fileError(
+          INCLUDE_R,
+          includeType,
+          `Configuration file '${display}' is not a regular non-executable file - skipping`,
+        );
+        continue;
+      }
+      const bytes = this.fs.readFile(m.path);
+      if (bytes === undefined) {
+        this.fileError(INCLUDE_R, includeType, `Unable to read configuration file ${display}`);
+        continue;
+      }
+      this.files.push(m.path);
+      opened.push({
+        name: display,
+        physical: physicalLines(bytes),
+        pos: 0,
+        cwd: display.includes('/') ? dirname(m.path) : cwd,
+        includedFrom: from,
+        savedIncludeCheck: saved,
+      });
+    }
+    for (let i = opened.length - 1; i >= 0; i--) {
+      const f = opened[i];
+      if (f) this.stack.push(f);
+    }
+  }
+
+  /** Next non-empty decommented physical line, or undefined at the end of all files. */
+  private nextPhysical(): string | undefined {
+    for (;;) {
+      const f = this.stack[this.stack.length - 1];
+      if (!f) return undefined;
+      const pl = f.physical[f.pos++];
+      if (!pl) {
+        this.stack.pop();
+        this.includeCheck = f.savedIncludeCheck;
+        continue;
+      }
+      let len = pl.text.length;
+      while (len > 0 && (pl.text[len - 1] === '\n' || pl.text[len - 1] === '\r')) len--;
+      this.curLoc = { file: f.name, line: pl.line, col: 1, ...(f.includedFrom ? { includedFrom: f.includedFrom } : {}) };
+      if (len === 0) {
+        if (this.defining) this.endDefinition();
+        continue;
+      }
+      const raw = pl.text.slice(0, len);
+      let lead = 0;
+      while (lead < raw.length && (raw[lead] === ' ' || raw[lead] === '\t')) lead++;
+      this.curLoc = { ...this.curLoc, col: lead + 1 };
+      const d = decomment(raw);
+      if (d.unterminatedQuote) {
+        this.report('GENERAL_ERROR', 'KA_CFG_QUOTE', `Unterminated quote '${d.text}'`);
+      }
+      if (d.text.length === 0) continue;
+      return d.text;
+    }
+  }
+
+  private endDefinition(): void {
+    const def = this.defining;
+    if (def && def.value.length === 0) def.multiline = false;
+    this.defining = undefined;
+  }
+
+  /** keepalived: read_line(), returns one logical line or undefined at EOF. */
+  readLine(): LogicalLine | undefined {
+    for (;;) {
+      let buf: string;
+      let loc: SourceLoc;
+      if (this.residue) {
+        buf = this.residue.text;
+        loc = this.residue.loc;
+        this.residue = undefined;
+      } else if (this.seqs.length > this.multilineSeqDepth) {
+        buf = this.nextSeqLine();
+        loc = this.curLoc;
+      } else if (this.multilineNext !== undefined) {
+        const s = this.multilineNext;
+        const end = s.indexOf(DEF_LINE_END);
+        if (end < 0) {
+          buf = s;
+          const popped = this.multilineStack.pop();
+          this.multilineNext = popped;
+          if (popped === undefined) this.multilineSeqDepth = 0;
+        } else {
+          buf = s.slice(0, end);
+          this.multilineNext = s.slice(end + 1);
+        }
+        loc = this.curLoc;
+      } else {
+        const p = this.nextPhysical();
+        if (p === undefined) return undefined;
+        buf = p;
+        loc = this.curLoc;
+        if (this.defining) {
+          this.continueDefinition(buf);
+          continue;
+        }
+      }
+      if (buf.length === 0) continue;
+      const processed = this.expand(buf);
+      if (processed === undefined || processed.length === 0) continue;
+      if (this.checkInclude(processed, loc)) continue;
+      return this.splitBraces(processed, loc);
+    }
+  }
+
+  private continueDefinition(line: string): void {
+    const def = this.defining;
+    if (!def) return;
+    let text = line;
+    let more = false;
+    if (text.endsWith('\\')) {
+      text = trimBlankEnd(text.slice(0, -1)) + DEF_LINE_END;
+      more = true;
+    }
+    if (text.length >= 2 || (text.length > 0 && !more)) def.value += text;
+    if (!more) this.endDefinition();
+  }
+
+  /** The `@`, `$NAME=`, `~SEQ` and substitution loop of read_line(). */
+  private expand(input: string): string | undefined {
+    let buf = input;
+    for (let guard = 0; guard < 64; guard++) {
+      if (buf.startsWith('@')) {
+        const rev = buf[1] === '^';
+        const ofs = rev ? 2 : 1;
+        const m = /[ \t]/.exec(buf.slice(ofs));
+        if (!m) return undefined;
+        const id = buf.slice(ofs, ofs + m.index);
+        if ((id === this.opts.configId) === rev) return undefined;
+        buf = buf.slice(ofs + m.index).replace(/^[ \t]+/, '');
+      }
+      if (buf.startsWith('$') && this.checkDefinition(buf)) return undefined;
+      if (buf.startsWith('~SEQ') || buf.startsWith('~LST')) {
+        const ok = buf[1] === 'S' ? this.addSeq(buf) : this.addLst(buf);
+        if (!ok) {
+          const what = buf[1] === 'S' ? '~SEQ' : '~LST';
+          this.report('GENERAL_ERROR', 'KA_CFG_SEQ', `Invalid ${what} specification '${buf}'`);
+        }
+        return undefined;
+      }
+      if (buf.startsWith('~')) return buf;
+      if (!buf.includes('$')) return buf;
+      const r = this.replaceParams(buf);
+      if (r === undefined) return buf;
+      buf = decomment(r).text;
+      if (!(buf.startsWith('@') || buf.includes('$'))) return buf;
+      if (!buf.startsWith('@') && this.replaceParams(buf) === undefined) return buf;
+    }
+    return buf;
+  }
+
+  /** keepalived: check_definition() — `$NAME=VALUE`, no blank before `=`. */
+  private checkDefinition(buf: string): boolean {
+    if (!(isAlpha(buf[1]) || buf[1] === '_')) return false;
+    let p = 2;
+    while (p < buf.length && buf[p] !== '=') {
+      if (!isNameChar(buf[p])) return false;
+      p++;
+    }
+    if (buf[p] !== '=') return false;
+    const name = buf.slice(1, p);
+    let value = buf.slice(p + 1).replace(/^[ \t]+/, '');
+    let multiline = false;
+    if (value.endsWith('\\')) {
+      multiline = true;
+      value = trimBlankEnd(value.slice(0, -1));
+      value = value.length === 0 ? '' : value + DEF_LINE_END;
+    }
+    const def: Definition = { value, multiline, maxParams: 0 };
+    this.defs.set(name, def);
+    if (multiline) this.defining = def;
+    return true;
+  }
+
+  /** keepalived: find_definition() for a use at `text` (just after the `$`). */
+  private findUse(
+    text: string,
+  ): { def: Definition; consumed: number; params: number[]; lineEnds: boolean } | undefined {
+    let i = 0;
+    const braces = text[0] === '{';
+    if (braces) i = 1;
+    if (!(isAlpha(text[i]) || text[i] === '_')) return undefined;
+    const nameStart = i;
+    while (i < text.length && isNameChar(text[i])) i++;
+    const name = text.slice(nameStart, i);
+    const params: number[] = [];
+    if (braces) {
+      const m = /^((?: *\d+)*)\}/.exec(text.slice(i));
+      if (!m || m[1] === undefined) return undefined;
+      if (m[1].length > 0 && m[1].endsWith(' ')) return undefined;
+      for (const p of m[1].trim().split(/ +/)) if (p) params.push(Number.parseInt(p, 10));
+      i += m[0].length;
+    } else {
+      const c = text[i];
+      if (c !== undefined && c !== ' ' && c !== '\t' && c !== ',' && c !== ')') return undefined;
+    }
+    const lineEnds = i >= text.length;
+    const def = this.defs.get(name);
+    if (!def) return undefined;
+    if (def.multiline && !lineEnds) return undefined;
+    if (params.length > 0 && def.maxParams === 0) return undefined;
+    return { def, consumed: i, params, lineEnds };
+  }
+
+  /** keepalived: replace_param(); undefined when nothing was replaced. */
+  private replaceParams(input: string): string | undefined {
+    let buf = input;
+    let pos = buf.indexOf('$');
+    let found = false;
+    let steps = 0;
+    while (pos >= 0 && pos + 1 < buf.length) {
+      if (++steps > 10_000) break;
+      const use = this.findUse(buf.slice(pos + 1));
+      if (!use) {
+        pos = buf.indexOf('$', pos + 1);
+        continue;
+      }
+      found = true;
+      const { def } = use;
+      let value = def.fn ? def.fn(use.params) : def.value;
+      if (def.multiline) {
+        const end = value.indexOf(DEF_LINE_END);
+        if (this.multilineNext !== undefined) this.multilineStack.push(this.multilineNext);
+        this.multilineSeqDepth = this.seqs.length;
+        this.multilineNext = end >= 0 ? value.slice(end + 1) : undefined;
+        value = end >= 0 ? value.slice(0, end) : value;
+      }
+      const next = buf.slice(0, pos) + value + buf.slice(pos + 1 + use.consumed);
+      if (next.length > MAX_SUBST_LEN) {
+        this.report('OK', 'KA_CFG_SUBST_TOO_LONG', `Parameter substitution on line '${buf}' would exceed maximum line length`);
+        return found ? buf : undefined;
+      }
+      buf = next;
+      if (value.trimStart().startsWith('~')) break;
+      pos = buf.indexOf('$', pos);
+    }
+    return found ? buf : undefined;
+  }
+
+  private parseSeqArgs(buf: string, from: number): { args: number[]; rest: string } | undefined {
+    const close = buf.indexOf(')', from);
+    if (close < 0) return undefined;
+    let inner = buf.slice(from, close + 1);
+    inner = this.replaceParams(inner) ?? inner;
+    const args: number[] = [];
+    let s = inner;
+    for (;;) {
+      const r = strtol0(s);
+      args.push(r.value);
+      s = s.slice(r.used).replace(/^[ \t]+/, '');
+      if (s.startsWith(')')) break;
+      if (!s.startsWith(',') || args.length >= 3) return undefined;
+      s = s.slice(1);
+    }
+    return { args, rest: buf.slice(close + 1).replace(/^[ \t]+/, '') };
+  }
+
+  /** keepalived: add_seq() — `~SEQ(VAR, [START,] [STEP,] END) text`. */
+  private addSeq(buf: string): boolean {
+    let p = 4;
+    const hex = buf[p] === 'x';
+    if (hex) p++;
+    while (buf[p] === ' ' || buf[p] === '\t') p++;
+    if (buf[p] !== '(') return false;
+    p++;
+    while (buf[p] === ' ' || buf[p] === '\t') p++;
+    const m = /^[^ \t,)]*/.exec(buf.slice(p));
+    const variable = m?.[0] ?? '';
+    p += variable.length;
+    while (buf[p] === ' ' || buf[p] === '\t') p++;
+    if (p >= buf.length || buf[p] === ')' || variable.length === 0) {
+      this.report('GENERAL_ERROR', 'KA_CFG_SEQ', `Invalid ~SEQ definition '${buf}'`);
+      return false;
+    }
+    const parsed = this.parseSeqArgs(buf, p + 1);
+    if (!parsed) {
+      this.report('GENERAL_ERROR', 'KA_CFG_SEQ', `Invalid ~SEQ definition '${buf}'`);
+      return false;
+    }
+    const a = parsed.args;
+    let start: number;
+    let step: number;
+    let end: number;
+    if (a.length === 1) {
+      end = a[0] ?? 0;
+      step = end < 1 ? -1 : 1;
+      start = end < 0 ? -1 : 1;
+    } else if (a.length === 2) {
+      start = a[0] ?? 0;
+      end = a[1] ?? 0;
+      step = start <= end ? 1 : -1;
+    } else {
+      start = a[0] ?? 0;
+      step = a[1] ?? 0;
+      end = a[2] ?? 0;
+      if (step === 0 || (start < end && step < 0) || (start > end && step > 0)) {
+        this.report('GENERAL_ERROR', 'KA_CFG_SEQ', `Invalid ~SEQ values '${buf}'`);
+        return false;
+      }
+    }
+    if (hex && (start < 0 || end < 0)) {
+      this.report('GENERAL_ERROR', 'KA_CFG_SEQ', `~SEQx is only valid for positive numbers '${buf}'`);
+      return false;
+    }
+    this.seqs.push({ variable, next: start, step, last: end, hex, text: parsed.rest, lstIndex: 0 });
+    return true;
+  }
+
+  /** keepalived: add_lst() — `~LST(VAR, v1, v2…)` or `~LST({A,B}, {1,2}, …)`. */
+  private addLst(buf: string): boolean {
+    const m = /^~LST[ \t]*\((.*)$/.exec(buf);
+    if (!m || m[1] === undefined) return false;
+    const body = m[1];
+    // Split the argument list at top-level commas up to the matching ')'.
+    const items: string[] = [];
+    let depth = 0;
+    let cur = '';
+    let i = 0;
+    for (; i < body.length; i++) {
+      const c = body[i];
+      if (c === '{') depth++;
+      else if (c === '}') depth--;
+      if (depth === 0 && c === ')') break;
+      if (depth === 0 && c === ',') {
+        items.push(cur.trim());
+        cur = '';
+        continue;
+      }
+      cur += c;
+    }
+    if (i >= body.length) return false;
+    items.push(cur.trim());
+    const rest = body.slice(i + 1).replace(/^[ \t]+/, '');
+    const [vars, ...values] = items;
+    if (vars === undefined || vars.length === 0 || values.length === 0) return false;
+    const unbrace = (s: string): string[] =>
+      s.startsWith('{') && s.endsWith('}') ? s.slice(1, -1).split(',').map((x) => x.trim()) : [s];
+    const names = unbrace(vars);
+    const sets = values.map((v) => {
+      const vs = unbrace(this.replaceParams(v) ?? v);
+      return names.map((_, k) => vs[k] ?? '');
+    });
+    this.seqs.push({
+      variable: '',
+      next: 0,
+      step: 1,
+      last: sets.length - 1,
+      hex: false,
+      text: rest,
+      lstNames: names,
+      lstValues: sets,
+      lstIndex: 0,
+    });
+    return true;
+  }
+
+  private nextSeqLine(): string {
+    const seq = this.seqs[this.seqs.length - 1];
+    if (!seq) return '';
+    if (seq.lstNames && seq.lstValues) {
+      const set = seq.lstValues[seq.lstIndex] ?? [];
+      seq.lstNames.forEach((n, k) => {
+        this.defs.set(n, { value: set[k] ?? '', multiline: false, maxParams: 0 });
+      });
+      seq.lstIndex++;
+      if (seq.lstIndex >= seq.lstValues.length) this.seqs.pop();
+      return seq.text;
+    }
+    this.defs.set(seq.variable, {
+      value: seq.hex ? seq.next.toString(16) : String(seq.next),
+      multiline: false,
+      maxParams: 0,
+    });
+    seq.next += seq.step;
+    if ((seq.step > 0 && seq.next > seq.last) || (seq.step < 0 && seq.next < seq.last)) this.seqs.pop();
+    return seq.text;
+  }
+
+  /** keepalived: is_include()/check_include(). */
+  private checkInclude(buf: string, loc: SourceLoc): boolean {
+    if (!buf.startsWith('include') || buf.length <= 7) return false;
+    const c7 = buf[7] ?? '';
+    let type: number;
+    let p: number;
+    if (/\s/.test(c7)) {
+      type = 0;
+      p = 8;
+    } else if (/\s/.test(buf[8] ?? 'x') && 'rmwba'.includes(c7)) {
+      p = 9;
+      type =
+        c7 === 'r'
+          ? INCLUDE_R
+          : c7 === 'a'
+            ? INCLUDE_ALL
+            : c7 === 'w'
+              ? INCLUDE_R | INCLUDE_M | INCLUDE_W
+              : c7 === 'm'
+                ? INCLUDE_R | INCLUDE_M
+                : INCLUDE_R | INCLUDE_B;
+    } else return false;
+    const pattern = buf.slice(p).replace(/^[ \t]+/, '');
+    this.openGlob(pattern, type, loc, this.currentDir());
+    return true;
+  }
+
+  /** keepalived: the end of read_line() — cut at the first `{`/`}` outside quotes; count depth. */
+  private splitBraces(input: string, loc: SourceLoc): LogicalLine {
+    let buf = input;
+    let p = -1;
+    if (buf[0] === '{' || buf[0] === '}') p = 0;
+    else {
+      let i = 0;
+      while (i < buf.length) {
+        const c = buf[i];
+        if (c === '{' || c === '}') {
+          p = i;
+          break;
+        }
+        if (c === '"') {
+          const close = buf.indexOf('"', i + 1);
+          if (close < 0) break;
+          i = close + 1;
+          continue;
+        }
+        i++;
+      }
+    }
+    if (p >= 0) {
+      const skip = p === 0 ? 1 + (/^[ \t]*/.exec(buf.slice(1))?.[0].length ?? 0) : 0;
+      const rest = trimBlankEnd(buf.slice(p + skip));
+      if (rest.length > 0) {
+        this.residue = { text: rest, loc: { ...loc, col: loc.col + (input.length - buf.slice(p + skip).length) } };
+      }
+      buf = buf.slice(0, p + skip);
+    }
+    buf = trimBlankEnd(buf);
+    if (buf === '{') this.blockDepth++;
+    else if (buf === '}') {
+      if (this.blockDepth-- < 1) {
+        this.curLoc = loc;
+        this.report('UNEXPECTED_EOB', 'KA_CFG_EXTRA_EOB', "Extra '}' found", { loc });
+        this.blockDepth = 0;
+      }
+    }
+    return { text: buf, loc };
+  }
+}
+
+/** Convenience: run the preprocessor over a main config path. */
+export function preprocess(fs: ConfigFs, mainPath: string, opts: LoadOptions): LoadResult {
+  return new Preprocessor(fs, opts).load(mainPath);
+}
+
+export { joinPath };
