@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { memoryFs } from '../testing/memory-fs.js';
+import { decomment, physicalLines, preprocess } from './load.js';
+
+const run = (files: Record<string, string | null>, opts: { configId?: string } = {}) =>
+  preprocess(memoryFs(files), '/etc/k/keepalived.conf', { configId: opts.configId ?? 'node1', cwd: '/', random: () => 7 });
+const texts = (files: Record<string, string | null>, opts: { configId?: string } = {}) =>
+  run(files, opts).lines.map((l) => l.text);
+const one = (text: string, opts: { configId?: string } = {}) => texts({ '/etc/k/keepalived.conf': text }, opts);
+
+describe('lexical quirks (keepalived-config.md §1)', () => {
+  it.each([
+    ['# comment line', []],
+    ['! Configuration File for keepalived', []],
+    ['router_id abc#def', ['router_id abc']],
+    ['notification e!f@x.com', ['notification e']],
+    ['x "a#b@x.com"', ['x "a#b@x.com"']],
+    ["x 'a#b'", ["x 'a"]],
+    ['x c\\#d', ['x c#d']],
+    ['x "a\\#b"', ['x "a\\#b"']],
+    ['router_id abc \\', ['router_id abc\\']],
+    ['   \t  indented', ['indented']],
+    ['crlf line\r', ['crlf line']],
+  ])('%j → %j', (src, want) => {
+    expect(one(src)).toEqual(want);
+  });
+
+  it('reports an unterminated quote', () => {
+    const r = run({ '/etc/k/keepalived.conf': 'a "b c\n' });
+    expect(r.diagnostics.map((d) => d.message)).toEqual(["Unterminated quote 'a \"b c'"]);
+    expect(r.diagnostics[0]?.loc?.line).toBe(1);
+  });
+
+  it('non-UTF-8 bytes in comments are harmless', () => {
+    const gbk = String.fromCharCode(0xc4, 0xe3, 0xba, 0xc3);
+    const fs = memoryFs({});
+    const lines = preprocess(
+      { ...fs, readFile: () => `! ${gbk}\nrouter_id a # ${gbk}\n`, stat: () => ({ kind: 'file', executable: false }) },
+      '/k.conf',
+      { configId: 'x', cwd: '/' },
+    ).lines;
+    expect(lines.map((l) => l.text)).toEqual(['router_id a']);
+  });
+
+  it('splits lines longer than 1023 bytes the way fgets does', () => {
+    const long = `router_id ${'x'.repeat(1100)}`;
+    const pl = physicalLines(`a\n${long}\n`);
+    expect(pl.map((p) => [p.text.length, p.line])).toEqual([
+      [1, 1],
+      [1023, 1],
+      [long.length - 1023, 2],
+    ]);
+  });
+
+  it('decomment keeps a trailing backslash and trims blanks before it', () => {
+    expect(decomment('abc   \\').text).toBe('abc\\');
+  });
+});
+
+describe('braces are split off lines (§1.4)', () => {
+  it.each([
+    ['virtual_ipaddress { 10.0.0.1 }', ['virtual_ipaddress', '{', '10.0.0.1', '}']],
+    ['virtual_ipaddress {10.0.0.1}', ['virtual_ipaddress', '{', '10.0.0.1', '}']],
+    ['priority 99}', ['priority 99', '}']],
+    ['} vrrp_instance C {', ['}', 'vrrp_instance C', '{']],
+    ['VG_1{', ['VG_1', '{']],
+    ['regex "^a{2}$"', ['regex "^a{2}$"']],
+    ['{ 10.0.0.3', ['{', '10.0.0.3']],
+  ])('%j → %j', (src, want) => {
+    expect(one(src)).toEqual(want);
+  });
+
+  it('counts braces lexically: Extra } and missing }', () => {
+    const r = run({ '/etc/k/keepalived.conf': 'a {\n}\n}\nb {\n' });
+    expect(r.diagnostics.map((d) => [d.message, d.loc?.line])).toEqual([
+      ["Extra '}' found", 3],
+      ["There are 1 missing '}'s or extra '{'s", 4],
+    ]);
+  });
+});
+
+describe('conditional lines (§2.3)', () => {
+  it.each([
+    ['@node1 priority 1', 'node1', ['priority 1']],
+    ['@node1 priority 1', 'other', []],
+    ['@^node1 priority 1', 'node1', []],
+    ['@^node1 priority 1', 'other', ['priority 1']],
+    ['@node1', 'node1', []],
+  ])('%j with config id %s', (src, id, want) => {
+    expect(one(src, { configId: id })).toEqual(want);
+  });
+});
+
+describe('definitions and substitution (§2.4)', () => {
+  it.each([
+    ['$A=alpha\nrouter_id $A', ['router_id alpha']],
+    ['$A=alpha\nx ${A}.x', ['x alpha.x']],
+    ['$A=alpha\nx $A.x', ['x $A.x']],
+    ['$A=alpha\nx "$A"', ['x "$A"']],
+    ['$A=alpha\nx "${A}"', ['x "alpha"']],
+    ['$B =beta\n', ['$B =beta']],
+    ['x "${UNDEF}"\n$A=1', ['x "${UNDEF}"']],
+    ['$A=1\n$B=$A$A\nx ${B}', ['x $A1']],
+    ['$A=1\n$B=$A $A\nx ${B}', ['x 1 1']],
+    ['$D=x # c\ny $D', ['y x']],
+    ['$A=a\nx${_HASH}y $A', ['x']],
+    ['$A=a\nm "${_HASH}" $A', ['m "#" a']],
+    ['x ${_INSTANCE}\n$Z=1', ['x node1']],
+    ['$A=${_RANDOM 1 9}\nx $A', ['x 7']],
+  ])('%j → %j', (src, want) => {
+    expect(one(src)).toEqual(want);
+  });
+
+  it('multi-line definitions expand to several lines, only at the end of a line', () => {
+    const src = '$INST=\\\nvrrp_instance VI_${N} { \\\n  priority 1${N}0 \\\n}\n~SEQ(N, 1, 2) $INST\n';
+    expect(one(src)).toEqual(['vrrp_instance VI_1', '{', 'priority 110', '}', 'vrrp_instance VI_2', '{', 'priority 120', '}']);
+  });
+
+  it('a blank line ends a multi-line definition', () => {
+    expect(one('$M=a \\\nb \\\n\nc\n$M\n')).toEqual(['c', 'a', 'b']);
+  });
+});
+
+describe('~SEQ and ~LST (§2.5)', () => {
+  it.each([
+    ['~SEQ(A, 3) v$A', ['v1', 'v2', 'v3']],
+    ['~SEQ(A, 5, 3) v$A', ['v5', 'v4', 'v3']],
+    ['~SEQ(A, 0, 5, 10) v$A', ['v0', 'v5', 'v10']],
+    ['~SEQx(A, 0x0e, 2, 0x12) v$A', ['ve', 'v10', 'v12']],
+    ['~SEQ(A, 010) v$A', ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8']],
+    ['~LST(V, a, b) x $V', ['x a', 'x b']],
+    ["~LST({A,B}, {1,2}, {3,4}) ${A}-$B", ["1-2", "3-4"]],
+    ['~LST(Z,7,8) ~SEQ(W,1,2) 10.6.${Z}.${W}', ['10.6.7.1', '10.6.7.2', '10.6.8.1', '10.6.8.2']],
+  ])('%j', (src, want) => {
+    expect(one(src)).toEqual(want);
+  });
+
+  it('rejects a zero step', () => {
+    const r = run({ '/etc/k/keepalived.conf': '~SEQ(A, 1, 0, 3) x\n' });
+    expect(r.lines).toEqual([]);
+    expect(r.diagnostics[0]?.message).toMatch(/Invalid ~SEQ values/);
+  });
+});
+
+describe('include (§2.2)', () => {
+  it('includes relative to the including file, globbed and sorted, with positions', () => {
+    const r = run({
+      '/etc/k/keepalived.conf': 'global_defs {\ninclude conf.d/*.conf\n}\n',
+      '/etc/k/conf.d/b.conf': 'router_id b\n',
+      '/etc/k/conf.d/a.conf': '\nrouter_id a\n',
+    });
+    expect(r.lines.map((l) => l.text)).toEqual(['global_defs', '{', 'router_id a', 'router_id b', '}']);
+    const a = r.lines[2];
+    expect(a?.loc.file).toBe('conf.d/a.conf');
+    expect(a?.loc.line).toBe(2);
+    expect(a?.loc.includedFrom?.line).toBe(2);
+  });
+
+  it('brace alternatives and nested includes', () => {
+    const r = texts({
+      '/etc/k/keepalived.conf': 'include {x,y}.inc\n',
+      '/etc/k/x.inc': 'include sub/z.inc\n',
+      '/etc/k/y.inc': 'yy\n',
+      '/etc/k/sub/z.inc': 'zz\n',
+    });
+    expect(r).toEqual(['zz', 'yy']);
+  });
+
+  it('a missing include is only logged; includem makes it an error', () => {
+    const lenient = run({ '/etc/k/keepalived.conf': 'include /nope.conf\n' });
+    expect(lenient.diagnostics.map((d) => [d.kaClass, d.message])).toEqual([['OK', "Config files missing '/nope.conf'."]]);
+    const strict = run({ '/etc/k/keepalived.conf': 'includem /nope.conf\n' });
+    expect(strict.diagnostics[0]?.kaClass).toBe('FILE_NOT_FOUND');
+    expect(strict.strictIncludeFailed).toBe(true);
+  });
+
+  it('skips executable files and directories', () => {
+    const fs = memoryFs({ '/etc/k/keepalived.conf': 'include /etc/k/inc/*\n', '/etc/k/inc/x': { text: 'a\n', executable: true }, '/etc/k/inc/d': null });
+    const r = preprocess(fs, '/etc/k/keepalived.conf', { configId: 'n', cwd: '/' });
+    expect(r.lines).toEqual([]);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      "Configuration file '/etc/k/inc/d/' is a directory - skipping",
+      "Configuration file '/etc/k/inc/x' is not a regular non-executable file - skipping",
+    ]);
+  });
+
+  it('include after substitution works', () => {
+    expect(texts({ '/etc/k/keepalived.conf': '$D=/etc/k\ninclude ${D}/i.conf\n', '/etc/k/i.conf': 'ok\n' })).toEqual(['ok']);
+  });
+});
