@@ -5,14 +5,15 @@
  * Messages repeated by several passes are reported once.
  */
 import type { Diagnostic } from './diagnostics.js';
-import { DiagnosticSink, MissingParameter, StmtStream, processStream } from './engine.js';
+import { DiagnosticSink, MissingParameter, StmtStream, keywordIndex, processStream } from './engine.js';
+import { suggestKeyword } from './suggest.js';
 import type { BlockSpec, KeywordSpec, Pass, Stmt } from './engine.js';
 import type { HostFacts } from './host.js';
 import type { BuildState, Config } from './model.js';
 import { createGlobalSection, globalRootKeywords, validateGlobal } from './schema/global-defs.js';
 import { checkScriptSecurity } from './schema/script.js';
 import { checkerRootKeywords, createLvsSection, validateLvs } from './schema/virtual-server.js';
-import { createVrrpSection, validateVrrp, vrrpRootKeywords } from './schema/vrrp.js';
+import { createVrrpSection, validateVrrp, vrrpRootKeywords, vrrpScriptSecurityApplies } from './schema/vrrp.js';
 
 export const rootSpec: BlockSpec<BuildState> = {
   name: 'top level',
@@ -30,6 +31,10 @@ export interface BuildResult {
   readonly aborted: boolean;
 }
 
+const allKeywords = keywordIndex(rootSpec as BlockSpec<unknown>);
+const suggest = (block: string, word: string, known: readonly string[]): string | undefined =>
+  suggestKeyword(block, word, known, allKeywords);
+
 const PASSES: readonly Pass[] = ['parent', 'checker', 'vrrp', 'bfd'];
 
 export function buildConfig(stmts: readonly Stmt[], host: HostFacts, sink: DiagnosticSink): BuildResult {
@@ -44,12 +49,13 @@ export function buildConfig(stmts: readonly Stmt[], host: HostFacts, sink: Diagn
     for (const pass of PASSES) {
       const state: BuildState = { config, host, pass, reporter: sink, scripts };
       if (pass === 'vrrp') config.trackFiles.clear(); // each process reads its own copy
-      processStream(new StmtStream(stmts), rootSpec, state, { reporter: sink, pass, shared: state }, 0, false);
+      processStream(new StmtStream(stmts), rootSpec, state, { reporter: sink, pass, shared: state, suggest }, 0, false);
       if (pass === 'parent') validateGlobal(state);
       if (pass === 'checker') validateLvs(state);
       if (pass === 'vrrp') validateVrrp(state);
     }
-    checkScriptSecurity({ config, host, pass: 'parent', reporter: sink, scripts });
+    const last: BuildState = { config, host, pass: 'vrrp', reporter: sink, scripts };
+    checkScriptSecurity(last, (sub) => sub !== 'vrrp' || vrrpScriptSecurityApplies(last));
   } catch (e) {
     if (e instanceof MissingParameter) {
       sink.add(e.diagnostic);

@@ -129,6 +129,8 @@ export function sub<P, C>(
 
 export interface EngineEnv {
   readonly reporter: Reporter;
+  /** Did-you-mean for unknown keywords (block name, word, keywords of that block). */
+  readonly suggest?: (block: string, word: string, known: readonly string[]) => string | undefined;
   readonly pass: Pass;
   /** Host facts and shared state, opaque to the engine. */
   readonly shared: unknown;
@@ -136,6 +138,8 @@ export interface EngineEnv {
 
 /** What a keyword handler sees. Readers report keepalived's messages and return undefined on error. */
 export class HandlerCtx<T> {
+  /** keepalived reports on the line it is reading: after a value block that is its `}`. */
+  private endLoc: SourceLoc | undefined;
   constructor(
     readonly target: T,
     readonly stmt: Stmt,
@@ -163,7 +167,7 @@ export class HandlerCtx<T> {
   }
 
   report(kaClass: KaClass, code: string, message: string, opts?: ReportOptions): void {
-    this.env.reporter.report(kaClass, code, message, { loc: this.stmt.loc, ...opts });
+    this.env.reporter.report(kaClass, code, message, { loc: this.endLoc ?? this.stmt.loc, ...opts });
   }
   error(message: string, opts?: ReportOptions): void {
     this.report('GENERAL_ERROR', 'KA_CFG_INVALID', message, opts);
@@ -236,6 +240,7 @@ export class HandlerCtx<T> {
         if (s.kind === 'open') continue;
         this.report('OK', 'KA_CFG_LOG', `'{' missing from beginning of block ${w[0] ?? ''}`, { loc: s.loc });
       }
+      this.endLoc = s.loc;
       if (s.kind === 'close') break;
       // A lone '{' inside a value block is data to keepalived; keep it as a line.
       lines.push(s);
@@ -365,7 +370,7 @@ export function processStream<T>(
     if (!kw) {
       env.reporter.report('UNKNOWN_KEYWORD', 'KA_CFG_UNKNOWN_KEYWORD', `Unknown keyword '${kwName}'`, {
         loc: s.loc,
-        ...(s.kind === 'words' ? { hint: `${spec.name}:${kwName}` } : {}),
+        ...hintFor(env, spec, kwName),
       });
       continue;
     }
@@ -383,9 +388,29 @@ export function processStream<T>(
         continue;
       }
       processStream(stream, kw.sub.spec, child, env, level + 1, true);
-      kw.sub.close?.(ctx.with(child), target);
+      // keepalived runs the close handler while reading the block's `}`: messages carry that line.
+      kw.sub.close?.(ctx.with(child, stream.stmts[stream.pos - 1] ?? s), target);
     }
   }
+}
+
+function hintFor<T>(env: EngineEnv, spec: BlockSpec<T>, word: string): { hint?: string } {
+  const hint = env.suggest?.(spec.name, word, Object.keys(spec.keywords));
+  return hint ? { hint } : {};
+}
+
+/** Every block name with its keywords, for suggestions. */
+export function keywordIndex(root: BlockSpec<unknown>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const seen = new Set<BlockSpec<unknown>>();
+  const walk = (spec: BlockSpec<unknown>): void => {
+    if (seen.has(spec)) return;
+    seen.add(spec);
+    out.set(spec.name, [...(out.get(spec.name) ?? []), ...Object.keys(spec.keywords)]);
+    for (const kw of Object.values(spec.keywords)) if (kw.sub) walk(kw.sub.spec);
+  };
+  walk(root);
+  return out;
 }
 
 /** An inactive top-level keyword: skip its `{…}` if the next line opens one (keepalived: skip_sublevel = -1). */

@@ -41,6 +41,11 @@ export interface LoadResult {
 // keepalived's fgets buffer (MAXBUF 1024): longer lines are read in pieces.
 const MAXBUF = 1024;
 const MAX_SUBST_LEN = MAXBUF - 1;
+const MAX_INCLUDE_DEPTH = 64;
+/** Multi-line definitions may nest; a definition that expands itself would never end. */
+const MAX_MULTILINE_DEPTH = 256;
+/** Logical lines one config may produce (a ~SEQ over a huge range, self-expanding definitions). */
+const MAX_LINES = 5_000_000;
 const DEF_LINE_END = '\n';
 
 const INCLUDE_R = 1;
@@ -238,6 +243,10 @@ export class Preprocessor {
       const line = this.readLine();
       if (line === undefined) break;
       this.out.push(line);
+      if (this.out.length > MAX_LINES) {
+        this.report('FATAL', 'KA_CFG_TOO_LARGE', `configuration expands to more than ${MAX_LINES} lines - stopping`);
+        break;
+      }
     }
     if (this.blockDepth > 0) {
       this.report('MISSING_EOB', 'KA_CFG_MISSING_EOB', `There are ${this.blockDepth} missing '}'s or extra '{'s`, {
@@ -253,6 +262,11 @@ export class Preprocessor {
   }
 
   private openGlob(pattern: string, includeType: number, from: SourceLoc | undefined, cwd: string, isMain = false): void {
+    if (this.stack.length >= MAX_INCLUDE_DEPTH) {
+      // keepalived recurses until it runs out of file descriptors; we stop with a clear error.
+      this.report('FATAL', 'KA_CFG_INCLUDE_DEPTH', `include nesting deeper than ${MAX_INCLUDE_DEPTH} at '${pattern}' (recursive include?) - skipping`);
+      return;
+    }
     const g = expandGlob(this.fs, pattern, cwd);
     if (g.matches.length === 0) {
       if (isMain) {
@@ -512,7 +526,13 @@ export class Preprocessor {
       let value = def.fn ? def.fn(use.params) : def.value;
       if (def.multiline) {
         const end = value.indexOf(DEF_LINE_END);
-        if (this.multilineNext !== undefined) this.multilineStack.push(this.multilineNext);
+        if (this.multilineNext !== undefined) {
+          if (this.multilineStack.length >= MAX_MULTILINE_DEPTH) {
+            this.report('GENERAL_ERROR', 'KA_CFG_SUBST_DEPTH', `multi-line definition nested deeper than ${MAX_MULTILINE_DEPTH} (recursive definition?) - not expanded`);
+            return found ? buf : undefined;
+          }
+          this.multilineStack.push(this.multilineNext);
+        }
         this.multilineSeqDepth = this.seqs.length;
         this.multilineNext = end >= 0 ? value.slice(end + 1) : undefined;
         value = end >= 0 ? value.slice(0, end) : value;

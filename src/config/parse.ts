@@ -149,3 +149,10 @@ export function parseLines(lines: readonly LogicalLine[]): ParseResult {
   const tokens = tokenize(lines, diagnostics);
   return { items: parseTokens(tokens), diagnostics };
 }
+
+/** For grammar tests: how many parses nearley finds for a token-type sequence (must be exactly 1). */
+export function countParses(types: readonly TokenType[]): number {
+  const parser = new nearley.Parser(compiled);
+  parser.feed(types.map((type, i) => ({ type, i })) as unknown as string);
+  return (parser.results as unknown[]).length;
+}

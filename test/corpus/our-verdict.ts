@@ -37,7 +37,7 @@ export function ourVerdict(file: string, host: HostFacts = verdictHost()): OurVe
       ...nodeConfigFs,
       // only the file itself: the verdicts were taken with the file alone in a temp directory
       readFile: (p) => (p === abs ? nodeConfigFs.readFile(p) : undefined),
-      stat: (p) => (p === abs ? nodeConfigFs.stat(p) : p.startsWith(path.dirname(abs)) ? undefined : nodeConfigFs.stat(p)),
+      stat: (p) => (p === abs ? nodeConfigFs.stat(p) : p.startsWith(`${path.dirname(abs)}/`) ? undefined : nodeConfigFs.stat(p)),
       readdir: (p) => (p === path.dirname(abs) ? [path.basename(abs)] : nodeConfigFs.readdir(p)),
     },
     host,

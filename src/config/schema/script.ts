@@ -166,6 +166,8 @@ export function applyDefaultUser(c: Pick<HandlerCtx<unknown>, 'report'>, state: 
     return true;
   }
   if (g.enableScriptSecurity) {
+    if (defaultUserFailed.has(state.config)) return false;
+    defaultUserFailed.add(state.config);
     c.report('GENERAL_ERROR', 'KA_CFG_SCRIPT_USER', 'Unable to set default user keepalived_script for script', {
       host: true,
     });
@@ -174,17 +176,36 @@ export function applyDefaultUser(c: Pick<HandlerCtx<unknown>, 'report'>, state: 
   return true;
 }
 
+// keepalived: find_path() searches PATH for a bare command name (and logs a warning).
+const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+function findScript(state: BuildState, path: string): ReturnType<BuildState['host']['file']> {
+  if (path.includes('/')) return state.host.file(path);
+  for (const dir of SEARCH_PATH) {
+    const f = state.host.file(`${dir}/${path}`);
+    if (f?.isFile) return f;
+  }
+  return undefined;
+}
+
+/** keepalived: get_default_script_user() fails once and the failure sticks (default_user_fail). */
+const defaultUserFailed = new WeakSet<object>();
+
 /**
  * keepalived: check_script_secure() and the SECURITY VIOLATION reports. A script
  * whose file is missing is disabled (logged); one that exists makes the config
  * "execute scripts", which without `enable_script_security` is a security error
  * (`-t` exits 6) when any script runs as root.
  */
-export function checkScriptSecurity(state: BuildState): void {
+export function checkScriptSecurity(
+  state: BuildState,
+  applies: (subsystem: ScriptSpec['subsystem']) => boolean = () => true,
+): void {
   const bySubsystem = new Map<ScriptSpec['subsystem'], { any: boolean; insecure: boolean }>();
   for (const s of state.scripts) {
+    if (!applies(s.subsystem)) continue;
     const path = s.argv[0] ?? '';
-    const f = state.host.file(path);
+    const f = findScript(state, path);
     if (!f) {
       s.disabled = 'not found';
       state.reporter.report('OK', 'KA_CFG_SCRIPT_MISSING', `Cannot find script ${path} in path - disabling`, {
