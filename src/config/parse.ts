@@ -93,26 +93,44 @@ function parseShape(types: readonly TokenType[]): unknown {
   return result;
 }
 
-function isStandIn(x: unknown): x is StandIn {
-  return typeof x === 'object' && x !== null && 'i' in x && 'type' in x && !('kind' in x);
+function tok(t: unknown, tokens: readonly Token[], base: number): Token {
+  return tokens[base + (t as StandIn).i] as Token;
 }
 
-function instantiate(node: unknown, tokens: readonly Token[], base: number): unknown {
-  if (Array.isArray(node)) return node.map((n) => instantiate(n, tokens, base));
-  if (isStandIn(node)) return tokens[base + node.i];
-  if (typeof node === 'object' && node !== null) {
-    const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) o[k] = instantiate(v, tokens, base);
-    return o;
+/** Re-creates a cached tree over the real tokens of one item (the tree holds stand-ins). */
+function instantiate(items: readonly Item[], tokens: readonly Token[], base: number): Item[] {
+  const out: Item[] = new Array(items.length);
+  for (let k = 0; k < items.length; k++) {
+    const it = items[k] as Item;
+    switch (it.kind) {
+      case 'line': {
+        const words: Token[] = new Array(it.words.length);
+        for (let w = 0; w < it.words.length; w++) words[w] = tok(it.words[w], tokens, base);
+        out[k] = { kind: 'line', words };
+        break;
+      }
+      case 'block':
+        out[k] = {
+          kind: 'block',
+          open: tok(it.open, tokens, base),
+          items: instantiate(it.items, tokens, base),
+          close: it.close ? tok(it.close, tokens, base) : undefined,
+        };
+        break;
+      case 'stray':
+        out[k] = { kind: 'stray', token: tok(it.token, tokens, base) };
+        break;
+    }
   }
-  return node;
+  return out;
 }
 
 /** Parses the token stream into the generic tree. Never throws on any token sequence. */
 export function parseTokens(tokens: readonly Token[]): Item[] {
   const items: Item[] = [];
   for (const [s, e] of topLevelRanges(tokens)) {
-    const types = tokens.slice(s, e).map((t) => t.type);
+    const types: TokenType[] = new Array(e - s);
+    for (let i = s; i < e; i++) types[i - s] = (tokens[i] as Token).type;
     let tree: unknown;
     try {
       tree = parseShape(types);
@@ -125,7 +143,7 @@ export function parseTokens(tokens: readonly Token[]): Item[] {
       items.push(...fallbackItems(tokens.slice(s, e)));
       continue;
     }
-    items.push(...(instantiate(tree, tokens, s) as Item[]));
+    for (const it of instantiate(tree as Item[], tokens, s)) items.push(it);
   }
   return items;
 }
