@@ -32,8 +32,20 @@ export interface BuildResult {
 }
 
 const allKeywords = keywordIndex(rootSpec as BlockSpec<unknown>);
-const suggest = (block: string, word: string, known: readonly string[]): string | undefined =>
-  suggestKeyword(block, word, known, allKeywords);
+// A hint costs a few ms (edit distance over every keyword): memoise, and stop hinting in a
+// file that is mostly noise, so hostile input stays linear.
+const MAX_HINTS = 200;
+function makeSuggester(): (block: string, word: string, known: readonly string[]) => string | undefined {
+  const memo = new Map<string, string | undefined>();
+  return (block, word, known) => {
+    const key = `${block}\0${word}`;
+    if (memo.has(key)) return memo.get(key);
+    if (memo.size >= MAX_HINTS) return undefined;
+    const hint = suggestKeyword(block, word, known, allKeywords);
+    memo.set(key, hint);
+    return hint;
+  };
+}
 
 const PASSES: readonly Pass[] = ['parent', 'checker', 'vrrp', 'bfd'];
 
@@ -45,6 +57,7 @@ export function buildConfig(stmts: readonly Stmt[], host: HostFacts, sink: Diagn
     trackFiles: new Map(),
   };
   const scripts: BuildState['scripts'] = [];
+  const suggest = makeSuggester();
   try {
     for (const pass of PASSES) {
       const state: BuildState = { config, host, pass, reporter: sink, scripts };

@@ -74,7 +74,7 @@ describe('braces are split off lines (§1.4)', () => {
     const r = run({ '/etc/k/keepalived.conf': 'a {\n}\n}\nb {\n' });
     expect(r.diagnostics.map((d) => [d.message, d.loc?.line])).toEqual([
       ["Extra '}' found", 3],
-      ["There are 1 missing '}'s or extra '{'s", 4],
+      ["There are 1 missing '}'s or extra '{'s", undefined],
     ]);
   });
 });
@@ -182,6 +182,12 @@ describe('include (§2.2)', () => {
       "Configuration file '/etc/k/inc/d/' is a directory - skipping",
       "Configuration file '/etc/k/inc/x' is not a regular non-executable file - skipping",
     ]);
+  });
+
+  it('compat difference: a file that includes itself is an error, not endless recursion', () => {
+    const r = run({ '/etc/k/keepalived.conf': 'include *\nx\n' });
+    expect(r.lines.map((l) => l.text)).toEqual(['x']);
+    expect(r.diagnostics.map((d) => [d.kaClass, d.code])).toEqual([['FATAL', 'KA_CFG_INCLUDE_CYCLE']]);
   });
 
   it('include after substitution works', () => {

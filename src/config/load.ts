@@ -42,6 +42,7 @@ export interface LoadResult {
 const MAXBUF = 1024;
 const MAX_SUBST_LEN = MAXBUF - 1;
 const MAX_INCLUDE_DEPTH = 64;
+const MAX_FILES_OPENED = 10_000;
 /** Multi-line definitions may nest; a definition that expands itself would never end. */
 const MAX_MULTILINE_DEPTH = 256;
 /** Logical lines one config may produce (a ~SEQ over a huge range, self-expanding definitions). */
@@ -76,6 +77,7 @@ interface Seq {
 
 interface OpenFile {
   readonly name: string;
+  readonly path: string;
   readonly physical: PhysicalLine[];
   pos: number;
   readonly cwd: string;
@@ -195,6 +197,7 @@ export class Preprocessor {
   private defining: Definition | undefined;
   private curLoc: SourceLoc = { file: '', line: 0, col: 1 };
   private blockDepth = 0;
+  private opened = 0;
 
   constructor(
     private readonly fs: ConfigFs,
@@ -218,13 +221,14 @@ export class Preprocessor {
     return this.stack[this.stack.length - 1]?.cwd ?? this.opts.cwd;
   }
 
-  private report(kaClass: KaClass, code: string, message: string, extra?: { host?: boolean; loc?: SourceLoc }): void {
+  private report(kaClass: KaClass, code: string, message: string, extra?: { host?: boolean; loc?: SourceLoc | null }): void {
+    const loc = extra?.loc === null ? undefined : (extra?.loc ?? this.curLoc);
     this.diagnostics.push({
       severity: severityOf(kaClass),
       kaClass,
       code,
       message,
-      loc: extra?.loc ?? this.curLoc,
+      ...(loc ? { loc } : {}),
       ...(extra?.host ? { host: true } : {}),
     });
   }
@@ -249,8 +253,9 @@ export class Preprocessor {
       }
     }
     if (this.blockDepth > 0) {
+      // keepalived: reported after the include stack is empty, so with no line.
       this.report('MISSING_EOB', 'KA_CFG_MISSING_EOB', `There are ${this.blockDepth} missing '}'s or extra '{'s`, {
-        loc: this.curLoc,
+        loc: null,
       });
     }
     return {
@@ -308,6 +313,15 @@ export class Preprocessor {
         );
         continue;
       }
+      if (this.stack.some((f) => f.path === m.path && f.pos > 0)) {
+        // keepalived recurses until it runs out of file descriptors; a cycle is an error here.
+        this.report('FATAL', 'KA_CFG_INCLUDE_CYCLE', `Configuration file '${display}' includes itself - skipping`);
+        continue;
+      }
+      if (++this.opened > MAX_FILES_OPENED) {
+        this.report('FATAL', 'KA_CFG_TOO_LARGE', `more than ${MAX_FILES_OPENED} configuration files opened - skipping '${display}'`);
+        continue;
+      }
       const bytes = this.fs.readFile(m.path);
       if (bytes === undefined) {
         this.fileError(INCLUDE_R, includeType, `Unable to read configuration file ${display}`);
@@ -316,6 +330,7 @@ export class Preprocessor {
       this.files.push(m.path);
       opened.push({
         name: display,
+        path: m.path,
         physical: physicalLines(bytes),
         pos: 0,
         cwd: display.includes('/') ? dirname(m.path) : cwd,

@@ -2,7 +2,7 @@
  * Readers shared by the global_defs and bfd_instance tables: keepalived's
  * inet_stosockaddr(), the optional-boolean handlers and the notify FIFO pair.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIpv4 as isIPv4, isIpv6 as isIPv6 } from './address.js';
 import type { HandlerCtx, KeywordSpec } from '../engine.js';
 import { checkTrueFalse, readUnsigned } from '../engine.js';
 import type { BuildState } from '../model.js';

@@ -242,7 +242,7 @@ export const generalKeywords: KwTable = {
         }
       }
       if (addr) g(c).smtpServer = { host, address: addr.address, port: addr.port ?? 25 };
-      else if (!g(c).smtpServer) c.error(`Invalid smtp server ${host} ${portStr}`, { host: true });
+      else if (!g(c).smtpServer) c.error(`Invalid smtp server ${host} ${portStr}`);
     },
   },
   smtp_helo_name: {

@@ -250,9 +250,11 @@ export const vrrpGlobalKeywords: KwTable = {
     },
   },
   // Debian's 2.2.7 is built with nftables and without iptables: the legacy keyword is converted.
+  // That is a fact of the keepalived build, not of the config, so it is reported as a host fact.
   vrrp_iptables: flag((c) => {
     c.error(
       "iptables not supported, using nftables instead. Please replace 'vrrp_iptables and 'vrrp_ipsets' with 'nftables' config option",
+      { host: true },
     );
     g(c).vrrpNftables = 'keepalived';
     g(c).vrrpNftablesPriority = -1;

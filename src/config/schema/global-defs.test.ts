@@ -319,6 +319,19 @@ describe('keepalived compat', () => {
     expect(r.config.global.vrrpNftables).toBe('keepalived');
   });
 
+  it('keepalived compat: the iptables conversion message is a fact of the build (host), not of the config', () => {
+    const d = read(inGlobal('vrrp_iptables IN OUT')).diagnostics.find((x) => x.message.startsWith('iptables not supported'));
+    expect(d?.host).toBe(true);
+    expect(d?.loc?.line).toBe(2);
+  });
+
+  it('keepalived compat: an smtp_server name that does not resolve is a config error, not a host fact', () => {
+    const d = read(inGlobal('smtp_server smtp.example.invalid')).diagnostics.find((x) => x.message.startsWith('Invalid smtp server'));
+    expect(d?.message).toBe('Invalid smtp server smtp.example.invalid 25');
+    expect(d?.host).toBeFalsy();
+    expect(d?.kaClass).not.toBe('OK');
+  });
+
   it('keepalived compat: vrrp_ipsets is unknown in the Debian build', () => {
     expect(errors(inGlobal('vrrp_ipsets a b'))).toEqual([[2, "Unknown keyword 'vrrp_ipsets'"]]);
   });

@@ -109,6 +109,8 @@ export interface InstanceDraft {
   vmacMacSpecified: boolean;
   authType?: 'PASS' | 'AH';
   authPass: string;
+  /** The last `interface` named one this host does not have (what follows from that is a host fact). */
+  interfaceMissingOnHost?: boolean;
 }
 
 export const drafts = new WeakMap<VrrpInstance, InstanceDraft>();
@@ -364,6 +366,7 @@ const instanceKeywords: Record<string, KeywordSpec<VrrpInstance>> = {
       const name = c.word(1);
       if (name.length >= 16) return c.error(`Interface name '${name}' too long - ignoring`);
       delete v.interface;
+      dr(c).interfaceMissingOnHost = !ifGet(st(c), name);
       if (!ifGet(st(c), name)) c.error(`WARNING - interface ${name} for vrrp_instance ${v.name} doesn't exist`, { host: true });
       else if (st(c).host.isLoopback(name)) c.error(`(${v.name}) cannot use a loopback interface (${name}) for vrrp - ignoring`);
       else v.interface = name;
@@ -719,7 +722,8 @@ export const vrrpInstanceKeyword: KeywordSpec<BuildState> = {
       const d = draftOf(v);
       if (d.unicastConfigured && (v.useVmac || v.useIpvlan)) {
         if (v.interface === undefined) {
-          c.error(`(${v.name}): Cannot use VMAC/ipvlan with unicast and no interface - clearing use_vmac`);
+          // without the interface only because this host lacks it: a host fact
+          c.error(`(${v.name}): Cannot use VMAC/ipvlan with unicast and no interface - clearing use_vmac`, d.interfaceMissingOnHost ? { host: true } : undefined);
           delete v.useVmac;
           delete v.useIpvlan;
         } else if (!v.vmacXmitBase) {

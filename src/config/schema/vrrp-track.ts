@@ -156,6 +156,22 @@ const vrrpScriptSpec: BlockSpec<ScriptDraft> = {
   },
 };
 
+/**
+ * vrrp_scripts dropped for a host reason (their user is missing), by name: a later reference to one
+ * of them is "not found" only because of the host, so that message is a host fact too.
+ */
+const hostRemovedScripts = new WeakMap<object, Set<string>>();
+
+function markHostRemoved(state: BuildState, name: string): void {
+  let set = hostRemovedScripts.get(state.config);
+  if (!set) hostRemovedScripts.set(state.config, (set = new Set()));
+  set.add(name);
+}
+
+function removedForHost(state: BuildState, kind: EntryKind, name: string): boolean {
+  return kind === 'script' && (hostRemovedScripts.get(state.config)?.has(name) ?? false);
+}
+
 /** strtol prefix, as keepalived keeps it for an out-of-range weight. */
 function lenientInt(s: string): number {
   const m = /^\s*([+-]?[0-9]+)/.exec(s);
@@ -186,10 +202,15 @@ export const vrrpScriptKeyword: KeywordSpec<BuildState> = {
         c.error(`No script set for vrrp_script ${d.name} - removing`);
         return;
       }
-      if (d.remove) return;
+      if (d.remove) {
+        // removed because its `user` does not exist on this host
+        markHostRemoved(state, d.name);
+        return;
+      }
       if (d.user) Object.assign(d.script, d.user);
       else if (!d.userSet && !applyDefaultUser(c, state, d.script)) {
         c.error(`Unable to set default user for vrrp script ${d.name} - removing`, { host: true });
+        markHostRemoved(state, d.name);
         return;
       }
       state.scripts.push(d.script);
@@ -443,7 +464,10 @@ export function addTrackedRef(c: HandlerCtx<unknown>, state: BuildState, owner: 
   const name = w[0] ?? '';
   const L = LABEL[kind];
   const found = lookup(state, kind, name);
-  if (!found) return c.error(`(${owner}) ${L.found} ${name} not found, ignoring...`);
+  if (!found) {
+    const msg = `(${owner}) ${L.found} ${name} not found, ignoring...`;
+    return removedForHost(state, kind, name) ? c.error(msg, { host: true }) : c.error(msg);
+  }
   if (list.some((e) => e.name === name)) return c.error(`(${owner}) duplicate ${L.dup} ${name} - ignoring`);
   let { weight, reverse } = found;
   if (w.length >= 2) {

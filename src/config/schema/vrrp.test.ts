@@ -45,6 +45,28 @@ describe('vrrp_instance keywords (keepalived-config.md §8.1)', () => {
     expect(msgs(inst(' unicast_ttl 5')).map(([, m]) => m)).toEqual(['(VI): Cannot use unicast_ttl without unicast peers - resetting']);
   });
 
+  it('keepalived compat: a track_script whose vrrp_script was dropped for a missing user is a host fact', () => {
+    const scripts =
+      'global_defs {\n enable_script_security\n}\n' +
+      'vrrp_script gone {\n script /bin/true\n}\n' +
+      'vrrp_script alsogone {\n script /bin/true\n user nosuchuser\n}\n';
+    const body = ' track_script {\n  gone\n  alsogone\n  typo\n }';
+    const ds = run(scripts + inst(body)).diagnostics.filter((d) => / track script \S+ not found/.test(d.message));
+    expect(ds.map((d) => [d.message, d.host ?? false])).toEqual([
+      ['(VI) track script gone not found, ignoring...', true],
+      ['(VI) track script alsogone not found, ignoring...', true],
+      ['(VI) track script typo not found, ignoring...', false],
+    ]);
+  });
+
+  it('keepalived compat: VMAC with unicast and no interface is a host fact when the interface is missing on the host', () => {
+    const body = (ifname: string) =>
+      `vrrp_instance VI {\n interface ${ifname}\n virtual_router_id 51\n use_vmac\n unicast_peer {\n  10.0.0.2\n }\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n`;
+    const vmac = (text: string) => run(text).diagnostics.find((d) => d.message.includes('Cannot use VMAC/ipvlan with unicast'));
+    expect(vmac(body('ens99'))?.host).toBe(true);
+    expect(vmac(body('lo'))?.host).toBeFalsy();
+  });
+
   it('keepalived compat: state MASTER without priority gives priority 255', () => {
     expect(run(inst(' state MASTER')).config.vrrp.instances[0]?.priority).toBe(255);
   });
