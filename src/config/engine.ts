@@ -23,23 +23,24 @@ export interface Stmt {
 
 export function flattenItems(items: readonly Item[], lines: readonly LogicalLine[]): Stmt[] {
   const out: Stmt[] = [];
-  const brace = (t: Token, kind: 'open' | 'close'): Stmt => ({
-    kind,
-    words: [kind === 'open' ? '{' : '}'],
-    tokens: [t],
-    loc: tokenLoc(lines, t),
-    raw: kind === 'open' ? '{' : '}',
-  });
+  const brace = (t: Token, kind: 'open' | 'close'): Stmt => {
+    const w = kind === 'open' ? '{' : '}';
+    return { kind, words: [w], tokens: [t], loc: tokenLoc(lines, t), raw: w };
+  };
   const walk = (list: readonly Item[]): void => {
-    for (const it of list) {
+    for (let k = 0; k < list.length; k++) {
+      const it = list[k] as Item;
       switch (it.kind) {
         case 'line': {
-          const first = it.words[0];
+          const tw = it.words;
+          const first = tw[0];
           if (!first) break;
+          const words: string[] = new Array<string>(tw.length);
+          for (let i = 0; i < tw.length; i++) words[i] = (tw[i] as Token).value;
           out.push({
             kind: 'words',
-            words: it.words.map((w) => w.value),
-            tokens: it.words,
+            words,
+            tokens: tw,
             loc: tokenLoc(lines, first),
             raw: lines[first.lineIndex]?.text ?? '',
           });
@@ -80,10 +81,34 @@ export interface ReportOptions {
   readonly hint?: string;
 }
 
+/** Per statement list: for each `{`, the index just past its matching `}` (keepalived's brace count). */
+const blockEnds = new WeakMap<readonly Stmt[], Int32Array>();
+function computeBlockEnds(stmts: readonly Stmt[]): Int32Array {
+  const n = stmts.length;
+  // Unclosed blocks run to the end: skipBlock's last next() leaves pos at n + 1.
+  const ends = new Int32Array(n).fill(n + 1);
+  const stack: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = (stmts[i] as Stmt).kind;
+    if (k === 'open') stack.push(i);
+    else if (k === 'close' && stack.length > 0) ends[stack.pop() as number] = i + 1;
+  }
+  return ends;
+}
+
 /** The stream of statements a pass walks. */
 export class StmtStream {
   pos = 0;
   constructor(readonly stmts: readonly Stmt[]) {}
+  /** Index just past the `}` matching the `{` at `open` (past the end when unclosed). */
+  endOfBlock(open: number): number {
+    let m = blockEnds.get(this.stmts);
+    if (!m) {
+      m = computeBlockEnds(this.stmts);
+      blockEnds.set(this.stmts, m);
+    }
+    return m[open] ?? this.stmts.length + 1;
+  }
   next(): Stmt | undefined {
     return this.stmts[this.pos++];
   }
@@ -374,12 +399,12 @@ export function processStream<T>(
       });
       continue;
     }
-    const ctx = new HandlerCtx(target, s, env, stream);
     const active = level > 0 || !kw.passes || kw.passes.includes(env.pass);
     if (!active) {
       skipInactive(stream);
       continue;
     }
+    const ctx = new HandlerCtx(target, s, env, stream);
     if (kw.handler) kw.handler(ctx);
     if (kw.sub) {
       const child = kw.sub.open(ctx);
@@ -424,14 +449,7 @@ function skipInactive(stream: StmtStream): void {
 export function skipBlock(stream: StmtStream): void {
   const n = stream.peek();
   if (!n || n.kind !== 'open') return;
-  stream.next();
-  let depth = 1;
-  for (;;) {
-    const s = stream.next();
-    if (!s) return;
-    if (s.kind === 'open') depth++;
-    else if (s.kind === 'close' && --depth === 0) return;
-  }
+  stream.pos = stream.endOfBlock(stream.pos);
 }
 
 /** Collects diagnostics of all passes, dropping exact repeats (keepalived prints some once per pass). */

@@ -118,14 +118,23 @@ export function physicalLines(bytes: string): PhysicalLine[] {
 export function decomment(raw: string): { text: string; unterminatedQuote: boolean } {
   let s = raw;
   let len = s.length;
-  while (len > 0 && (s[len - 1] === '\n' || s[len - 1] === '\r')) len--;
-  s = s.slice(0, len);
+  while (len > 0 && (s.charCodeAt(len - 1) === 10 || s.charCodeAt(len - 1) === 13)) len--;
   let i = 0;
-  while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
-  s = s.slice(i);
-  if (s.indexOf('!') < 0 && s.indexOf('#') < 0 && s.indexOf('"') < 0 && s.indexOf('\\') < 0) {
-    return { text: trimBlankEnd(s), unterminatedQuote: false };
+  while (i < len && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  let plain = true;
+  for (let k = i; k < len; k++) {
+    const c = s.charCodeAt(k);
+    // '!' '"' '#' '\\'
+    if (c === 33 || c === 34 || c === 35 || c === 92) {
+      plain = false;
+      break;
+    }
   }
+  if (plain) {
+    while (len > i && (s.charCodeAt(len - 1) === 32 || s.charCodeAt(len - 1) === 9)) len--;
+    return { text: i === 0 && len === s.length ? s : s.slice(i, len), unterminatedQuote: false };
+  }
+  s = s.slice(i, len);
   let quote = false;
   let cont = false;
   let skip = -1;
@@ -355,17 +364,22 @@ export class Preprocessor {
         this.includeCheck = f.savedIncludeCheck;
         continue;
       }
-      let len = pl.text.length;
-      while (len > 0 && (pl.text[len - 1] === '\n' || pl.text[len - 1] === '\r')) len--;
-      this.curLoc = { file: f.name, line: pl.line, col: 1, ...(f.includedFrom ? { includedFrom: f.includedFrom } : {}) };
+      const text = pl.text;
+      let len = text.length;
+      while (len > 0 && (text.charCodeAt(len - 1) === 10 || text.charCodeAt(len - 1) === 13)) len--;
       if (len === 0) {
+        this.curLoc = f.includedFrom
+          ? { file: f.name, line: pl.line, col: 1, includedFrom: f.includedFrom }
+          : { file: f.name, line: pl.line, col: 1 };
         if (this.defining) this.endDefinition();
         continue;
       }
-      const raw = pl.text.slice(0, len);
+      const raw = len === text.length ? text : text.slice(0, len);
       let lead = 0;
-      while (lead < raw.length && (raw[lead] === ' ' || raw[lead] === '\t')) lead++;
-      this.curLoc = { ...this.curLoc, col: lead + 1 };
+      while (lead < len && (raw.charCodeAt(lead) === 32 || raw.charCodeAt(lead) === 9)) lead++;
+      this.curLoc = f.includedFrom
+        ? { file: f.name, line: pl.line, col: lead + 1, includedFrom: f.includedFrom }
+        : { file: f.name, line: pl.line, col: lead + 1 };
       const d = decomment(raw);
       if (d.unterminatedQuote) {
         this.report('GENERAL_ERROR', 'KA_CFG_QUOTE', `Unterminated quote '${d.text}'`);
@@ -753,10 +767,14 @@ export class Preprocessor {
       }
     }
     if (p >= 0) {
-      const skip = p === 0 ? 1 + (/^[ \t]*/.exec(buf.slice(1))?.[0].length ?? 0) : 0;
+      let skip = 0;
+      if (p === 0) {
+        skip = 1;
+        while (skip < buf.length && (buf.charCodeAt(skip) === 32 || buf.charCodeAt(skip) === 9)) skip++;
+      }
       const rest = trimBlankEnd(buf.slice(p + skip));
       if (rest.length > 0) {
-        this.residue = { text: rest, loc: { ...loc, col: loc.col + (input.length - buf.slice(p + skip).length) } };
+        this.residue = { text: rest, loc: { ...loc, col: loc.col + p + skip } };
       }
       buf = buf.slice(0, p + skip);
     }

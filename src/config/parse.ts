@@ -27,7 +27,9 @@ export interface ParseResult {
 export function tokenLoc(lines: readonly LogicalLine[], t: Token): SourceLoc {
   const l = lines[t.lineIndex];
   if (!l) return { file: '', line: 0, col: 0 };
-  return { ...l.loc, col: l.loc.col + Math.max(0, t.offset) };
+  // Offset 0 (the usual case: logical lines start with their first word) shares the line's loc.
+  if (t.offset <= 0) return l.loc;
+  return { ...l.loc, col: l.loc.col + t.offset };
 }
 
 /** Lexes every logical line; adds an `eol` token to each non-empty one. */

@@ -163,8 +163,8 @@ export function checkerBlock<C extends Checker, X extends object = object>(
       (c: HandlerCtx<RsCtx>) => {
         const checker = make(c);
         c.target.rs.checkers.push(checker);
-        const ctx: CheckerCtx<C> = { ...c.target, checker, queued: true };
-        return Object.assign(ctx, extra ? extra() : ({} as X));
+        const ctx = { ...c.target, checker, queued: true } as CheckerCtx<C> & X;
+        return extra ? Object.assign(ctx, extra()) : ctx;
       },
       { name, keywords },
       end ? (c) => end(c) : undefined,

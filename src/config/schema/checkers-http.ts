@@ -227,7 +227,7 @@ const httpKeywords: Record<string, KeywordSpec<HttpCtx>> = {
         };
         c.target.urls.push(draft);
         c.target.regexOptions = [];
-        return Object.assign(Object.create(null) as object, c.target, { draft });
+        return { ...c.target, draft };
       },
       { name: 'url', keywords: urlKeywords },
       urlEnd,
@@ -249,16 +249,26 @@ function httpEnd(c: HandlerCtx<HttpCtx>): void {
 export function httpCheckerKeyword(type: 'HTTP_GET' | 'SSL_GET'): KeywordSpec<RsCtx> {
   return checkerBlock<HttpChecker, { urls: UrlDraft[]; regexOptions: string[] }>(
     type,
-    (c) => ({
-      ...baseChecker(c),
-      type,
-      connection: newConn(c.target),
-      delayBeforeRetryMs: 3_000,
-      urls: [],
-      httpProtocol: '1.0',
-      enableSni: false,
-      fastRecovery: false,
-    }),
+    (c) => {
+      // baseChecker()'s fields in its order (JSON key order), the HTTP default for delay_before_retry.
+      const b = baseChecker(c);
+      return {
+        loc: b.loc,
+        written: b.written,
+        alpha: b.alpha,
+        retry: b.retry,
+        delayLoopMs: b.delayLoopMs,
+        warmupMs: b.warmupMs,
+        delayBeforeRetryMs: 3_000,
+        logAllFailures: b.logAllFailures,
+        type,
+        connection: newConn(c.target),
+        urls: [],
+        httpProtocol: '1.0',
+        enableSni: false,
+        fastRecovery: false,
+      };
+    },
     httpKeywords,
     httpEnd,
     () => ({ urls: [], regexOptions: [] }),
