@@ -4,70 +4,38 @@
  * and per-pass scratch state that is not part of the typed model.
  */
 import type { BuildState } from '../model.js';
+import type { GlobalSection } from './global-defs.js';
 
 /** Global settings the VRRP pass reads (parsed in the parent pass by schema/global-defs.ts). */
-export interface GlobalVrrpView {
-  readonly vrrpVersion: 2 | 3;
-  readonly vrrpStrict: boolean;
-  readonly vrrpMcastGroup4: string;
-  readonly vrrpMcastGroup6: string;
-  readonly vrrpGarpMasterDelayS: number;
-  readonly vrrpGarpMasterRepeat: number;
-  readonly vrrpGarpMasterRefreshS: number;
-  readonly vrrpGarpMasterRefreshRepeat: number;
-  readonly vrrpGarpLowerPrioDelayS: number | undefined;
-  readonly vrrpGarpLowerPrioRepeat: number | undefined;
-  readonly vrrpLowerPrioNoAdvert: boolean;
-  readonly vrrpHigherPrioSendAdvert: boolean;
-  readonly vrrpDownTimerAdverts: number;
-  readonly vrrpSkipCheckAdvAddr: boolean;
-  readonly vrrpCheckUnicastSrc: boolean;
-  readonly vrrpGarpExtraIfS: number;
-  readonly vrrpGarpExtraIfAll: boolean;
-  readonly vrrpNotifyPriorityChanges: boolean;
-  readonly smtpAlert: boolean | undefined;
-  readonly smtpAlertVrrp: boolean | undefined;
-  readonly dynamicInterfaces: boolean;
-  readonly linkbeatUsePolling: boolean;
-  readonly lvsSyncDaemon: { ifname?: string } | undefined;
-}
+export type GlobalVrrpView = Pick<
+  GlobalSection,
+  | 'vrrpVersion'
+  | 'vrrpStrict'
+  | 'vrrpMcastGroup4'
+  | 'vrrpMcastGroup6'
+  | 'vrrpGarpMasterDelayS'
+  | 'vrrpGarpMasterRepeat'
+  | 'vrrpGarpMasterRefreshS'
+  | 'vrrpGarpMasterRefreshRepeat'
+  | 'vrrpGarpLowerPrioDelayS'
+  | 'vrrpGarpLowerPrioRepeat'
+  | 'vrrpLowerPrioNoAdvert'
+  | 'vrrpHigherPrioSendAdvert'
+  | 'vrrpDownTimerAdverts'
+  | 'vrrpSkipCheckAdvAddr'
+  | 'vrrpCheckUnicastSrc'
+  | 'vrrpGarpExtraIfS'
+  | 'vrrpGarpExtraIfAll'
+  | 'vrrpNotifyPriorityChanges'
+  | 'smtpAlert'
+  | 'smtpAlertVrrp'
+  | 'dynamicInterfaces'
+  | 'linkbeatUsePolling'
+  | 'lvsSyncDaemon'
+>;
 
-const DEFAULTS: GlobalVrrpView = {
-  vrrpVersion: 2,
-  vrrpStrict: false,
-  vrrpMcastGroup4: '224.0.0.18',
-  vrrpMcastGroup6: 'ff02::12',
-  vrrpGarpMasterDelayS: 5,
-  vrrpGarpMasterRepeat: 5,
-  vrrpGarpMasterRefreshS: 0,
-  vrrpGarpMasterRefreshRepeat: 1,
-  vrrpGarpLowerPrioDelayS: undefined,
-  vrrpGarpLowerPrioRepeat: undefined,
-  vrrpLowerPrioNoAdvert: false,
-  vrrpHigherPrioSendAdvert: false,
-  vrrpDownTimerAdverts: 3,
-  vrrpSkipCheckAdvAddr: false,
-  vrrpCheckUnicastSrc: false,
-  vrrpGarpExtraIfS: 0,
-  vrrpGarpExtraIfAll: false,
-  vrrpNotifyPriorityChanges: false,
-  smtpAlert: undefined,
-  smtpAlertVrrp: undefined,
-  dynamicInterfaces: false,
-  linkbeatUsePolling: false,
-  lvsSyncDaemon: undefined,
-};
-
-/** Reads global_defs defensively: a field the global section does not (yet) have keeps keepalived's default. */
 export function globalView(state: BuildState): GlobalVrrpView {
-  const g = state.config.global as unknown as Record<string, unknown>;
-  const out: Record<string, unknown> = { ...DEFAULTS };
-  for (const k of Object.keys(DEFAULTS)) {
-    const v = g[k];
-    if (v !== undefined && (typeof v === typeof (DEFAULTS as unknown as Record<string, unknown>)[k] || (DEFAULTS as unknown as Record<string, unknown>)[k] === undefined))
-      out[k] = v;
-  }
-  return out as unknown as GlobalVrrpView;
+  return state.config.global;
 }
 
 /** Scratch state of one VRRP pass (keepalived's file-level statics). */

@@ -503,7 +503,7 @@ const instanceKeywords: Record<string, KeywordSpec<VrrpInstance>> = {
       // keepalived prints "%*s" with width strlen(name)-2; a negative width pads to its absolute value.
       c.error(`      ${' '.repeat(Math.abs(v.name.length - 2))}Please use global lvs_sync_daemon`);
       const sc = passScratch(st(c));
-      const cur = sc.lvsSyncIf ?? globalView(st(c)).lvsSyncDaemon?.ifname;
+      const cur = sc.lvsSyncIf ?? globalView(st(c)).lvsSyncDaemon?.interface;
       if (cur !== undefined) return c.error(`(${v.name}) lvs_sync_daemon_interface has already been specified as ${cur} - ignoring`);
       sc.lvsSyncIf = c.word(1);
     },

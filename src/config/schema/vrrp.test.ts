@@ -185,3 +185,11 @@ describe('static blocks (§5)', () => {
     expect(r.exitCode).toBe(4);
   });
 });
+
+describe('lvs_sync_daemon_interface', () => {
+  it('keepalived compat: a global lvs_sync_daemon makes the instance keyword "already specified"', () => {
+    const text =
+      'global_defs {\n  lvs_sync_daemon eth0 VI_1\n}\nvrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 9\n  lvs_sync_daemon_interface lo\n  virtual_ipaddress {\n    192.0.2.9\n  }\n}\n';
+    expect(msgs(text)).toContainEqual([7, '(VI_1) lvs_sync_daemon_interface has already been specified as eth0 - ignoring']);
+  });
+});
