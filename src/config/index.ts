@@ -58,7 +58,8 @@ export function readConfig(opts: ReadOptions): ReadResult {
     return { config: built.config, diagnostics: sink.list, exitCode: 6, files: loaded.files };
   }
   const built = buildConfig(stmts, opts.host, sink);
-  const exitCode = built.aborted ? 2 : configTestExitCode(sink.list);
+  // keepalived -t exits 0 when the main config is missing; we exit 4, its file-not-found status (docs/compat.md #1).
+  const exitCode = loaded.files.length === 0 ? 4 : built.aborted ? 2 : configTestExitCode(sink.list);
   return { config: built.config, diagnostics: sink.list, exitCode, files: loaded.files };
 }
 

@@ -194,3 +194,10 @@ describe('include (§2.2)', () => {
     expect(texts({ '/etc/k/keepalived.conf': '$D=/etc/k\ninclude ${D}/i.conf\n', '/etc/k/i.conf': 'ok\n' })).toEqual(['ok']);
   });
 });
+
+describe('the core reads no random source itself', () => {
+  it('${_RANDOM MIN MAX} is MIN unless a random source is injected', () => {
+    const r = preprocess(memoryFs({ '/k.conf': 'x ${_RANDOM 3 9}\n' }), '/k.conf', { configId: 'n', cwd: '/' });
+    expect(r.lines.map((l) => l.text)).toEqual(['x 3']);
+  });
+});

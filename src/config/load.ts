@@ -26,7 +26,10 @@ export interface LoadOptions {
   readonly cwd: string;
   /** `-e`: every include is `includea`. */
   readonly strictIncludes?: boolean;
-  /** Value of `${_RANDOM}`; injected so the core stays deterministic. */
+  /**
+   * Value of `${_RANDOM MIN MAX}`; injected so the core never reads a random source itself.
+   * Without one, `${_RANDOM}` expands to MIN (deterministic; tests and tools that never run scripts).
+   */
   readonly random?: (min: number, max: number) => number;
 }
 
@@ -213,7 +216,7 @@ export class Preprocessor {
     private readonly opts: LoadOptions,
   ) {
     this.includeCheck = opts.strictIncludes ? INCLUDE_ALL : 0;
-    const random = opts.random ?? ((min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1)));
+    const random = opts.random ?? ((min: number) => min);
     this.defs.set('_PWD', { value: '', multiline: false, maxParams: 0, fn: () => this.currentDir() });
     this.defs.set('_INSTANCE', { value: '', multiline: false, maxParams: 0, fn: () => opts.configId });
     this.defs.set('_RANDOM', {
