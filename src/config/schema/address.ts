@@ -7,6 +7,7 @@
 import type { HandlerCtx } from '../engine.js';
 import { readUnsigned } from '../engine.js';
 import type { BuildState } from '../model.js';
+import { pton4, pton6 } from '../inet.js';
 import { ifGet } from './vrrp-common.js';
 
 export type Family = 'inet' | 'inet6';
@@ -34,37 +35,14 @@ export interface IpAddress {
   trackGroup?: string;
 }
 
-/** glibc inet_pton(AF_INET): four decimal octets, no leading zeros. */
+/** glibc inet_pton(AF_INET). */
 export function isIpv4(s: string): boolean {
-  const parts = s.split('.');
-  if (parts.length !== 4) return false;
-  return parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+  return pton4(s) !== undefined;
 }
 
 /** glibc inet_pton(AF_INET6). */
 export function isIpv6(s: string): boolean {
-  if (s.length === 0 || s.includes(':::')) return false;
-  let head = s;
-  let v4 = 0;
-  const lastColon = s.lastIndexOf(':');
-  const tail = s.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    if (!isIpv4(tail)) return false;
-    head = `${s.slice(0, lastColon + 1)}0:0`;
-    v4 = 0;
-  }
-  const dbl = head.split('::');
-  if (dbl.length > 2) return false;
-  const groups = (part: string): string[] | undefined => {
-    if (part === '') return [];
-    const g = part.split(':');
-    return g.every((x) => /^[0-9a-fA-F]{1,4}$/.test(x)) ? g : undefined;
-  };
-  const a = groups(dbl[0] ?? '');
-  const b = dbl.length === 2 ? groups(dbl[1] ?? '') : [];
-  if (!a || !b) return false;
-  const n = a.length + b.length + v4;
-  return dbl.length === 2 ? n <= 7 : n === 8;
+  return pton6(s) !== undefined;
 }
 
 /** inet_pton with the family chosen by the presence of ':' (keepalived's rule). */
