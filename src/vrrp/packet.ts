@@ -3,6 +3,7 @@
 // Pure: no IO, no clock, no logging. `decode` never throws; `encode` throws a
 // RangeError only when handed an Advert that breaks the codec's invariants
 // (the config layer validates and rounds values before they get here).
+import { pton4, pton6 } from '../lib/ip-address.js';
 import type { Advert, AdvertAuth, IpFamily } from './advert.js';
 
 /** RFC 5798 §5.1.1.4 / RFC 3768 §5.2.4: IP protocol number assigned to VRRP. */
@@ -401,49 +402,13 @@ function parseAddress(family: IpFamily, text: Text): Uint8Array | undefined {
 }
 
 function parseIpv4(text: string): Uint8Array | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  const out = new Uint8Array(4);
-  for (const [i, p] of parts.entries()) {
-    // Leading zeros are refused: inet_aton() would read them as octal.
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > 255) return undefined;
-    out[i] = Number(p);
-  }
-  return out;
+  const b = pton4(text);
+  return b ? Uint8Array.from(b) : undefined;
 }
 
 function parseIpv6(text: string): Uint8Array | undefined {
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (part: string, last: boolean): number[] | undefined => {
-    if (part === '') return [];
-    const out: number[] = [];
-    const pieces = part.split(':');
-    for (const [i, p] of pieces.entries()) {
-      if (last && i === pieces.length - 1 && p.includes('.')) {
-        const v4 = parseIpv4(p); // RFC 4291 §2.2 form 3: x:x:x:x:x:x:d.d.d.d
-        if (v4 === undefined) return undefined;
-        out.push(((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0));
-      } else if (/^[0-9a-fA-F]{1,4}$/.test(p)) {
-        out.push(Number.parseInt(p, 16));
-      } else {
-        return undefined;
-      }
-    }
-    return out;
-  };
-  const head = groups(halves[0] ?? '', halves.length === 1);
-  const tail = halves.length === 2 ? groups(halves[1] ?? '', true) : [];
-  if (head === undefined || tail === undefined) return undefined;
-  const fill = 8 - head.length - tail.length;
-  if (halves.length === 1 ? fill !== 0 : fill < 1) return undefined;
-  const all = [...head, ...new Array<number>(halves.length === 2 ? fill : 0).fill(0), ...tail];
-  const out = new Uint8Array(16);
-  all.forEach((g, i) => {
-    out[2 * i] = g >> 8;
-    out[2 * i + 1] = g & 0xff;
-  });
-  return out;
+  const b = pton6(text);
+  return b ? Uint8Array.from(b) : undefined;
 }
 
 function formatAddress(family: IpFamily, b: Uint8Array): string {

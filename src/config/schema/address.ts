@@ -7,7 +7,7 @@
 import type { HandlerCtx } from '../engine.js';
 import { readUnsigned } from '../engine.js';
 import type { BuildState } from '../model.js';
-import { pton4, pton6 } from '../inet.js';
+import { pton4, pton6 } from '../../lib/ip-address.js';
 import { ifGet } from './vrrp-common.js';
 
 export type Family = 'inet' | 'inet6';

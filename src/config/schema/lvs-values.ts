@@ -6,7 +6,7 @@
 import type { HandlerCtx } from '../engine.js';
 import { readDecimal, readUnsigned, TIMER_MAXIMUM_US } from '../engine.js';
 import type { VirtualServer } from './lvs-model.js';
-import { pton4, pton6 } from '../inet.js';
+import { pton4, pton6 } from '../../lib/ip-address.js';
 
 export type IpFamily = 'inet' | 'inet6';
 

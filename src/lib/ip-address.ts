@@ -1,4 +1,4 @@
-/** glibc inet_pton() emulation for the config reader (pure: no node:net in the core). */
+/** glibc inet_pton() emulation, shared by the config reader and the VRRP core (pure: no node:net). */
 
 /** glibc inet_pton(AF_INET): four decimal octets, no leading zeros. */
 export function pton4(s: string): number[] | undefined {
