@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { runConfigTest } from './config-test.js';
+import { startDaemon } from './daemon.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -21,6 +22,16 @@ const program = new Command()
   .option('-d, --dump-conf', 'print the resolved configuration as JSON (docs/config-json.md), then exit')
   .option('--keepalived-messages', 'print messages in keepalived\'s "(FILE: Line N) text" form')
   .option('-q, --quiet', 'with -t: print nothing, only set the exit status')
+  .option('-P, --vrrp', 'only run the VRRP subsystem')
+  .option('-n, --dont-fork', "don't fork the daemon process")
+  .option('-l, --log-console', 'also log to the console (stderr), in keepalived\'s format')
+  .option('-D, --log-detail', 'detailed log messages')
+  .option('-g, --log-file <file>', 'log (JSON) to FILE instead of stdout')
+  .option('-S, --log-facility <facility>', 'accepted for compatibility; logs go to stdout/journald')
+  .option('-p, --pid <file>', 'use the specified pidfile for the parent process', '/run/keepalived.pid')
+  .option('-r, --vrrp_pid <file>', 'use the specified pidfile for the VRRP subsystem', '/run/vrrp.pid')
+  .option('-c, --checkers_pid <file>', 'accepted for compatibility (no checker subsystem yet)')
+  .option('-u, --umask <mask>', 'umask for file creation (octal)', '0177')
   .version(pkg.version, '-v, --version');
 
 program.parse(process.argv);
@@ -32,6 +43,14 @@ const o = program.opts<{
   dumpConf?: boolean;
   keepalivedMessages?: boolean;
   quiet?: boolean;
+  vrrp?: boolean;
+  dontFork?: boolean;
+  logConsole?: boolean;
+  logDetail?: boolean;
+  logFile?: string;
+  pid: string;
+  vrrp_pid: string;
+  umask: string;
 }>();
 
 if (o.configTest !== undefined || o.dumpConf) {
@@ -46,6 +65,19 @@ if (o.configTest !== undefined || o.dumpConf) {
   });
   process.exitCode = code;
 } else {
-  process.stderr.write('keepalived-ts: only -t/--config-test and --dump-conf are implemented so far\n');
-  process.exitCode = 1;
+  const umask = Number.parseInt(o.umask, 8);
+  startDaemon({
+    configFile: o.useFile,
+    ...(o.configId !== undefined ? { configId: o.configId } : {}),
+    vrrpOnly: o.vrrp === true,
+    isConsoleLog: o.logConsole === true,
+    isDetailLog: o.logDetail === true,
+    ...(o.logFile !== undefined ? { logFile: o.logFile } : {}),
+    pidFile: o.pid,
+    vrrpPidFile: o.vrrp_pid,
+    umask: Number.isInteger(umask) ? umask : 0o177,
+    commandLine: process.argv.slice(1),
+    version: pkg.version,
+    isForeground: o.dontFork === true,
+  });
 }

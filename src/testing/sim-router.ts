@@ -1,16 +1,7 @@
 import type { Clock } from '../lib/clock.js';
-import type { Advert } from '../vrrp/advert.js';
-import {
-  createInstance,
-  step,
-  type Action,
-  type Instance,
-  type InstanceOptions,
-  type TimerName,
-  type VrrpEvent,
-  type VrrpState,
-} from '../vrrp/instance.js';
-import { createSyncGroup, stepGroup, type SyncGroup, type SyncGroupAction } from '../vrrp/sync-group.js';
+import { VrrpDriver, type DriverInstanceOptions } from '../vrrp/driver.js';
+import type { Action, Instance, InstanceOptions, VrrpEvent, VrrpState } from '../vrrp/instance.js';
+import type { SyncGroup, SyncGroupAction } from '../vrrp/sync-group.js';
 import type { TrackerStatus } from '../vrrp/tracker.js';
 import type { MemorySegment, SegmentPort } from './memory-segment.js';
 
@@ -32,14 +23,9 @@ export interface SimLogEntry {
   readonly action: Action | SyncGroupAction;
 }
 
-interface ArmedTimer {
-  readonly dueMs: number;
-  readonly cancel: () => void;
-}
-
 /**
- * A test-only driver: runs step()/stepGroup() actions against a ManualClock
- * and a MemorySegment. The real driver (vrrp/driver.ts) has the same shape.
+ * A test driver: the real VrrpDriver with a MemorySegment as its wire and a
+ * log of every action instead of kernel effects.
  */
 export class SimRouter {
   readonly id: string;
@@ -47,17 +33,31 @@ export class SimRouter {
   readonly #seg: MemorySegment;
   readonly #clock: Clock;
   readonly #options: SimRouterOptions;
-  #instances: Record<string, Instance> = {};
-  #group: SyncGroup | undefined;
+  readonly #driver: VrrpDriver;
   #port: SegmentPort | undefined;
-  readonly #timers = new Map<string, ArmedTimer>();
-  readonly #vipsHeld = new Set<string>();
 
   constructor(seg: MemorySegment, clock: Clock, options: SimRouterOptions) {
     this.id = options.id;
     this.#seg = seg;
     this.#clock = clock;
     this.#options = options;
+    const family = options.address.includes(':') ? 6 : 4;
+    const instances = Object.fromEntries(
+      Object.entries(options.instances).map(([name, o]) => [
+        name,
+        { ...o, family, primaryAddress: o.primaryAddress ?? options.address } satisfies DriverInstanceOptions,
+      ]),
+    );
+    const syncGroups = options.syncGroup === undefined ? {} : { [options.syncGroup]: Object.keys(options.instances) };
+    this.#driver = new VrrpDriver(
+      {
+        clock,
+        sendAdvert: (_name, advert) => this.#port?.send(advert),
+        perform: (name, action) => this.log.push({ at: this.#clock.now(), source: name, action }),
+        performGroup: (group, action) => this.log.push({ at: this.#clock.now(), source: group, action }),
+      },
+      { instances, syncGroups },
+    );
   }
 
   get isRunning(): boolean {
@@ -70,67 +70,43 @@ export class SimRouter {
   }
 
   instance(name = this.#firstName()): Instance {
-    const inst = this.#group?.members[name] ?? this.#instances[name];
-    if (inst === undefined) throw new Error(`router ${this.id} has no instance ${name}`);
-    return inst;
+    return this.#driver.instance(name);
   }
 
   get group(): SyncGroup | undefined {
-    return this.#group;
+    return this.#options.syncGroup === undefined ? undefined : this.#driver.group(this.#options.syncGroup);
   }
 
   holdsVips(name = this.#firstName()): boolean {
-    return this.#vipsHeld.has(name);
+    return this.#driver.holdsVips(name);
   }
 
   /** (Re)start with fresh instances, as a process start would. */
   start(): void {
     if (this.#port !== undefined) throw new Error(`router ${this.id} is already running`);
-    const fresh = Object.fromEntries(
-      Object.entries(this.#options.instances).map(([name, o]) => [
-        name,
-        createInstance({ ...o, primaryAddress: o.primaryAddress ?? this.#options.address }),
-      ]),
-    );
-    this.#port = this.#seg.attach(this.id, this.#options.address, (advert, from) => this.#receive(advert, from));
-    if (this.#options.syncGroup !== undefined) {
-      this.#group = createSyncGroup(this.#options.syncGroup, fresh);
-      this.#runGroup(stepGroup(this.#group, { type: 'start' }));
-    } else {
-      this.#instances = fresh;
-      for (const name of Object.keys(fresh)) this.dispatch(name, { type: 'start' });
-    }
+    this.#port = this.#seg.attach(this.id, this.#options.address, (advert, from) => this.#driver.receive(advert, from));
+    this.#driver.start();
   }
 
   /** Dies without a word: no priority-0 advert, timers gone, VIPs gone with the host. */
   crash(): void {
-    this.#stop();
+    this.#driver.stop();
+    this.#detach();
   }
 
   /** SIGTERM: every instance gets 'shutdown' (a master sends priority 0), then the router leaves. */
   shutdown(): void {
-    if (this.#group !== undefined) this.#runGroup(stepGroup(this.#group, { type: 'shutdown' }));
-    else for (const name of Object.keys(this.#instances)) this.dispatch(name, { type: 'shutdown' });
-    this.#stop();
+    this.#driver.shutdown();
+    this.#detach();
   }
 
   /** Report a tracker status to every instance that tracks it. */
   setTracker(tracker: string, status: TrackerStatus): void {
-    for (const name of Object.keys(this.#options.instances)) {
-      if (this.instance(name).config.trackers.some((t) => t.id === tracker)) {
-        this.dispatch(name, { type: 'track-changed', tracker, status });
-      }
-    }
+    this.#driver.setTracker(tracker, status);
   }
 
   dispatch(name: string, ev: VrrpEvent): void {
-    if (this.#group !== undefined) {
-      this.#runGroup(stepGroup(this.#group, { type: 'member-event', member: name, event: ev }));
-      return;
-    }
-    const { next, actions } = step(this.instance(name), ev);
-    this.#instances = { ...this.#instances, [name]: next };
-    for (const a of actions) this.#run(name, a);
+    this.#driver.dispatch(name, ev);
   }
 
   #firstName(): string {
@@ -139,85 +115,8 @@ export class SimRouter {
     return name;
   }
 
-  #stop(): void {
-    for (const t of this.#timers.values()) t.cancel();
-    this.#timers.clear();
-    this.#vipsHeld.clear();
+  #detach(): void {
     this.#port?.detach();
     this.#port = undefined;
-  }
-
-  #receive(advert: Advert, from: string): void {
-    for (const name of Object.keys(this.#options.instances)) {
-      if (this.instance(name).config.vrid === advert.vrid) this.dispatch(name, { type: 'advert-received', advert, from });
-    }
-  }
-
-  #runGroup(r: { readonly next: SyncGroup; readonly actions: readonly SyncGroupAction[] }): void {
-    const group = r.next;
-    this.#group = group;
-    for (const a of r.actions) {
-      if (a.type === 'member') this.#run(a.member, a.action);
-      else this.log.push({ at: this.#clock.now(), source: group.name, action: a });
-    }
-  }
-
-  #run(name: string, a: Action): void {
-    this.log.push({ at: this.#clock.now(), source: name, action: a });
-    switch (a.type) {
-      case 'send-advert':
-        return this.#sendAdvert(name, a.priority);
-      case 'arm':
-        return this.#arm(name, a.timer, a.ms);
-      case 'cancel':
-        return this.#cancel(name, a.timer);
-      case 'shift': {
-        const t = this.#timers.get(`${name}/${a.timer}`);
-        if (t !== undefined) this.#arm(name, a.timer, Math.max(0, t.dueMs + a.deltaMs - this.#clock.now()));
-        return;
-      }
-      case 'claim-vips':
-        if (this.#vipsHeld.has(name)) throw new Error(`${this.id}/${name}: VIPs claimed twice`);
-        this.#vipsHeld.add(name);
-        return;
-      case 'release-vips':
-        this.#vipsHeld.delete(name);
-        return;
-      default:
-        return; // notifications and logs only
-    }
-  }
-
-  #sendAdvert(name: string, priority: number): void {
-    const inst = this.instance(name);
-    // The invariant a real driver asserts: only a master advertises (priority 0 is a farewell).
-    if (priority > 0 && inst.state !== 'MASTER') throw new Error(`${this.id}/${name}: advert in ${inst.state}`);
-    const c = inst.config;
-    const advert: Advert = {
-      version: c.version,
-      family: this.#options.address.includes(':') ? 6 : 4,
-      vrid: c.vrid,
-      priority,
-      advertIntervalMs: c.advertIntervalMs,
-      addresses: c.vips,
-      auth: c.auth,
-    };
-    this.#port?.send(advert);
-  }
-
-  #arm(name: string, timer: TimerName, ms: number): void {
-    this.#cancel(name, timer);
-    const key = `${name}/${timer}`;
-    const cancel = this.#clock.setTimer(ms, () => {
-      this.#timers.delete(key);
-      this.dispatch(name, { type: 'timer-fired', timer });
-    });
-    this.#timers.set(key, { dueMs: this.#clock.now() + ms, cancel });
-  }
-
-  #cancel(name: string, timer: TimerName): void {
-    const key = `${name}/${timer}`;
-    this.#timers.get(key)?.cancel();
-    this.#timers.delete(key);
   }
 }

@@ -3,6 +3,7 @@
 // Pure: no IO, no clock, no logging. `decode` never throws; `encode` throws a
 // RangeError only when handed an Advert that breaks the codec's invariants
 // (the config layer validates and rounds values before they get here).
+import { finishChecksum as finish, sum16 } from '../lib/inet-checksum.js';
 import { pton4, pton6 } from '../lib/ip-address.js';
 import type { Advert, AdvertAuth, IpFamily } from './advert.js';
 
@@ -276,17 +277,6 @@ function pseudoHeader(family: IpFamily, src: Text, dst: Text, len: number): Uint
   return ph;
 }
 
-/** One's complement accumulation of big-endian 16-bit words (RFC 1071 §4.1); odd tail padded with 0. */
-function sum16(bytes: Uint8Array, acc: number): number {
-  let sum = acc;
-  for (let i = 0; i < bytes.length; i += 2) {
-    sum += ((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0);
-    sum = (sum & 0xffff) + (sum >>> 16);
-  }
-  return sum;
-}
-
-const finish = (sum: number): number => ~((sum & 0xffff) + (sum >>> 16)) & 0xffff;
 
 // ---- v2 simple text password (RFC 2338 §5.3.6.2) -------------------------------------------------
 // The codec holds a password as a byte string: one UTF-16 code unit (0..255) per wire byte, trailing

@@ -1,0 +1,128 @@
+/**
+ * The daemon's composition root: config → logger → pid files → VRRP
+ * subsystem → signals. Returns an exit status (keepalived's: 0 ok, 1 fatal,
+ * 4 missing permission); only cli/ exits.
+ */
+import { defaultConfigId, formatDiagnostic, readConfig, type Config } from '../config/index.js';
+import { nodeConfigFs } from '../host/node-fs.js';
+import { nodeHostFacts } from '../host/node-host.js';
+import { systemClock } from '../lib/clock.js';
+import { createExec } from '../lib/exec.js';
+import { IpRoute } from '../net/addresses.js';
+import { GarpSender } from '../net/garp.js';
+import { openVrrpChannel } from '../net/vrrp-socket.js';
+import { createLogger, type Logger } from './logger.js';
+import { writePidFile, type PidFile } from './pid-file.js';
+import { createNotifyPort } from './notify-port.js';
+import { createTrackerPort } from './tracker-port.js';
+import { VrrpDaemon } from './vrrp-daemon.js';
+
+export interface DaemonOptions {
+  readonly configFile: string;
+  readonly configId?: string;
+  readonly vrrpOnly: boolean;
+  readonly isConsoleLog: boolean;
+  readonly isDetailLog: boolean;
+  readonly logFile?: string;
+  readonly pidFile: string;
+  readonly vrrpPidFile: string;
+  readonly umask: number;
+  readonly commandLine: readonly string[];
+  readonly version: string;
+}
+
+/** Resolves when the daemon has stopped; the value is the exit status. */
+export async function runDaemon(o: DaemonOptions): Promise<number> {
+  process.umask(o.umask);
+  const log = createLogger({ isConsole: o.isConsoleLog, isDetailed: o.isDetailLog, ...(o.logFile === undefined ? {} : { file: o.logFile }) });
+  log.info({ version: o.version, detail: `v${o.version}` }, 'Starting keepalived-ts');
+  log.info({ argv: o.commandLine, detail: o.commandLine.map((a) => `'${a}'`).join(' ') }, 'Command line:');
+  log.info({ file: o.configFile, detail: o.configFile }, 'Configuration file');
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    log.fatal('keepalived-ts must run as root (raw sockets, addresses)');
+    return 4;
+  }
+  const config = loadConfig(o, log);
+  if (config === undefined) return 1;
+  if (!o.vrrpOnly && config.lvs.virtualServers.length > 0) {
+    log.fatal('the health-checker subsystem is not implemented yet: run with -P (--vrrp) to run VRRP only');
+    return 1;
+  }
+  const pidFiles: PidFile[] = [];
+  try {
+    pidFiles.push(writePidFile(o.pidFile));
+    if (o.vrrpPidFile !== o.pidFile) pidFiles.push(writePidFile(o.vrrpPidFile));
+  } catch (err) {
+    log.fatal({ err }, 'cannot write pid file');
+    for (const p of pidFiles) p.remove();
+    return 1;
+  }
+  const exec = createExec();
+  const ip = new IpRoute(exec);
+  const garp = new GarpSender(() => ip.links());
+  let daemon: VrrpDaemon;
+  try {
+    daemon = await VrrpDaemon.start(
+      {
+        log,
+        clock: systemClock,
+        addresses: ip,
+        garp,
+        notify: createNotifyPort(config, log),
+        trackers: createTrackerPort(log),
+        openChannel: openVrrpChannel,
+      },
+      config,
+    );
+  } catch (err) {
+    log.fatal({ err }, 'VRRP subsystem failed to start');
+    for (const p of pidFiles) p.remove();
+    return 1;
+  }
+  log.info('Startup complete');
+  return new Promise<number>((resolve) => {
+    let isStopping = false;
+    const stop = (signal: string): void => {
+      if (isStopping) {
+        log.warn({ signal }, 'second signal: exiting at once');
+        for (const p of pidFiles) p.remove();
+        resolve(1);
+        return;
+      }
+      isStopping = true;
+      log.info({ signal }, 'Stopping');
+      daemon
+        .stop()
+        .catch((err: unknown) => log.error({ err }, 'error while stopping'))
+        .finally(() => {
+          garp.close();
+          for (const p of pidFiles) p.remove();
+          log.info({ version: o.version, detail: `v${o.version}` }, 'Stopped keepalived-ts');
+          for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.removeAllListeners(s);
+          resolve(0);
+        });
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => log.warn('reload (SIGHUP) is not implemented yet: keeping the running configuration'));
+  });
+}
+
+function loadConfig(o: DaemonOptions, log: Logger): Config | undefined {
+  const host = nodeHostFacts();
+  const result = readConfig({
+    path: o.configFile,
+    configId: o.configId ?? defaultConfigId(host.nodeName),
+    cwd: process.cwd(),
+    fs: nodeConfigFs,
+    host,
+    strictIncludes: false,
+    random: (min, max) => min + Math.floor(Math.random() * (max - min + 1)),
+  });
+  for (const d of result.diagnostics) log.warn({ code: d.code, detail: formatDiagnostic(d) }, 'configuration problem');
+  if (result.files.length === 0) {
+    log.fatal({ file: o.configFile }, 'Configuration file does not exist or cannot be read');
+    return undefined;
+  }
+  return result.config;
+}

@@ -1,0 +1,236 @@
+/**
+ * The VRRP driver: owns a router's instances (and their sync groups), feeds
+ * them events, runs their timers on an injected Clock and hands every other
+ * action to its ports. It makes no protocol decisions (those are step() and
+ * stepGroup()); it only keeps the invariants a driver owes the core:
+ * one timer per name, never an advert with priority > 0 outside MASTER,
+ * never VIPs claimed twice.
+ */
+import type { Clock } from '../lib/clock.js';
+import type { Advert, IpFamily } from './advert.js';
+import { createInstance, step, type Action, type Instance, type InstanceOptions, type TimerName, type VrrpEvent } from './instance.js';
+import { createSyncGroup, stepGroup, type SyncGroup, type SyncGroupAction, type SyncGroupEvent } from './sync-group.js';
+import type { TrackerStatus } from './tracker.js';
+
+export interface DriverInstanceOptions extends InstanceOptions {
+  /** Address family of the adverts this instance sends. */
+  readonly family: IpFamily;
+}
+
+export interface DriverOptions {
+  /** By name, in configuration order. */
+  readonly instances: Readonly<Record<string, DriverInstanceOptions>>;
+  /** vrrp_sync_group name → member instance names, in configuration order. */
+  readonly syncGroups?: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface DriverPorts {
+  readonly clock: Clock;
+  /** Put one advert on the wire for the instance. */
+  readonly sendAdvert: (instance: string, advert: Advert) => void;
+  /**
+   * Every action, in order, after the instance's new state is recorded and after the driver's own
+   * part of it (timers, the advert) is done: the port acts on claim-vips, release-vips,
+   * gratuitous-arp, notify…, and may log the rest.
+   */
+  readonly perform: (instance: string, action: Action, state: Instance) => void;
+  /** Sync group actions: group-transition and notify-group. */
+  readonly performGroup?: (group: string, action: Exclude<SyncGroupAction, { type: 'member' }>) => void;
+}
+
+interface ArmedTimer {
+  readonly dueMs: number;
+  readonly cancel: () => void;
+}
+
+export class VrrpDriver {
+  readonly #ports: DriverPorts;
+  readonly #options: DriverOptions;
+  #instances: Record<string, Instance> = {};
+  #groups: Record<string, SyncGroup> = {};
+  /** Instance name → its sync group's name. */
+  readonly #groupOf = new Map<string, string>();
+  readonly #timers = new Map<string, ArmedTimer>();
+  readonly #vipsHeld = new Set<string>();
+  #isRunning = false;
+
+  constructor(ports: DriverPorts, options: DriverOptions) {
+    this.#ports = ports;
+    this.#options = options;
+    for (const [group, members] of Object.entries(options.syncGroups ?? {})) {
+      for (const m of members) {
+        if (options.instances[m] === undefined) throw new Error(`sync group ${group} names unknown instance ${m}`);
+        if (this.#groupOf.has(m)) throw new Error(`instance ${m} is in two sync groups`);
+        this.#groupOf.set(m, group);
+      }
+    }
+  }
+
+  get isRunning(): boolean {
+    return this.#isRunning;
+  }
+
+  get names(): readonly string[] {
+    return Object.keys(this.#options.instances);
+  }
+
+  instance(name: string): Instance {
+    const group = this.#groupOf.get(name);
+    const inst = group === undefined ? this.#instances[name] : this.#groups[group]?.members[name];
+    if (inst === undefined) throw new Error(`no VRRP instance ${name}`);
+    return inst;
+  }
+
+  group(name: string): SyncGroup | undefined {
+    return this.#groups[name];
+  }
+
+  family(name: string): IpFamily {
+    const o = this.#options.instances[name];
+    if (o === undefined) throw new Error(`no VRRP instance ${name}`);
+    return o.family;
+  }
+
+  holdsVips(name: string): boolean {
+    return this.#vipsHeld.has(name);
+  }
+
+  /** Fresh instances, as at process start: INIT, then 'start' (groups first, in configuration order). */
+  start(): void {
+    if (this.#isRunning) throw new Error('VRRP driver already running');
+    this.#isRunning = true;
+    const fresh = Object.fromEntries(Object.entries(this.#options.instances).map(([n, o]) => [n, createInstance(o)]));
+    this.#instances = {};
+    this.#groups = {};
+    for (const [name, inst] of Object.entries(fresh)) if (!this.#groupOf.has(name)) this.#instances[name] = inst;
+    for (const [group, members] of Object.entries(this.#options.syncGroups ?? {})) {
+      this.#groups[group] = createSyncGroup(group, Object.fromEntries(members.map((m) => [m, fresh[m] as Instance])));
+    }
+    for (const group of Object.keys(this.#groups)) this.#stepGroup(group, { type: 'start' });
+    for (const name of Object.keys(this.#instances)) this.dispatch(name, { type: 'start' });
+  }
+
+  /** SIGTERM: every instance gets 'shutdown' (a MASTER says goodbye with priority 0), then timers stop. */
+  shutdown(): void {
+    if (!this.#isRunning) return;
+    for (const group of Object.keys(this.#groups)) this.#stepGroup(group, { type: 'shutdown' });
+    for (const name of Object.keys(this.#instances)) this.dispatch(name, { type: 'shutdown' });
+    this.stop();
+  }
+
+  /** Stops without a word (a crash, or after shutdown): timers cancelled, nothing sent. */
+  stop(): void {
+    for (const t of this.#timers.values()) t.cancel();
+    this.#timers.clear();
+    this.#vipsHeld.clear();
+    this.#isRunning = false;
+  }
+
+  /** An advert that passed the codec, for every instance with its VRID and family. */
+  receive(advert: Advert, from: string, only?: (name: string) => boolean): void {
+    if (!this.#isRunning) return;
+    for (const [name, o] of Object.entries(this.#options.instances)) {
+      if (o.vrid !== advert.vrid || o.family !== advert.family) continue;
+      if (only !== undefined && !only(name)) continue;
+      this.dispatch(name, { type: 'advert-received', advert, from });
+    }
+  }
+
+  /** Report a tracker's status to every instance that tracks it. */
+  setTracker(tracker: string, status: TrackerStatus): void {
+    if (!this.#isRunning) return;
+    for (const name of this.names) {
+      if (this.instance(name).config.trackers.some((t) => t.id === tracker)) {
+        this.dispatch(name, { type: 'track-changed', tracker, status });
+      }
+    }
+  }
+
+  dispatch(name: string, ev: VrrpEvent): void {
+    const group = this.#groupOf.get(name);
+    if (group !== undefined) {
+      this.#stepGroup(group, { type: 'member-event', member: name, event: ev });
+      return;
+    }
+    const { next, actions } = step(this.instance(name), ev);
+    this.#instances = { ...this.#instances, [name]: next };
+    for (const a of actions) this.#run(name, a);
+  }
+
+  #stepGroup(group: string, ev: SyncGroupEvent): void {
+    const g = this.#groups[group];
+    if (g === undefined) throw new Error(`no sync group ${group}`);
+    const { next, actions } = stepGroup(g, ev);
+    this.#groups = { ...this.#groups, [group]: next };
+    for (const a of actions) {
+      if (a.type === 'member') this.#run(a.member, a.action);
+      else this.#ports.performGroup?.(group, a);
+    }
+  }
+
+  #run(name: string, a: Action): void {
+    switch (a.type) {
+      case 'send-advert':
+        this.#sendAdvert(name, a.priority);
+        break;
+      case 'arm':
+        this.#arm(name, a.timer, a.ms);
+        break;
+      case 'cancel':
+        this.#cancel(name, a.timer);
+        break;
+      case 'shift': {
+        const t = this.#timers.get(`${name}/${a.timer}`);
+        if (t !== undefined) this.#arm(name, a.timer, Math.max(0, t.dueMs + a.deltaMs - this.#ports.clock.now()));
+        break;
+      }
+      case 'claim-vips':
+        if (this.#vipsHeld.has(name)) throw new Error(`${name}: VIPs claimed twice`);
+        this.#vipsHeld.add(name);
+        break;
+      case 'release-vips':
+        this.#vipsHeld.delete(name);
+        break;
+      default:
+        break;
+    }
+    this.#ports.perform(name, a, this.instance(name));
+  }
+
+  #sendAdvert(name: string, priority: number): void {
+    const inst = this.instance(name);
+    // Only a master advertises; priority 0 is the farewell of one that is leaving.
+    if (priority > 0 && inst.state !== 'MASTER') throw new Error(`${name}: advert in ${inst.state}`);
+    this.#ports.sendAdvert(name, advertOf(inst, this.family(name), priority));
+  }
+
+  #arm(name: string, timer: TimerName, ms: number): void {
+    this.#cancel(name, timer);
+    const key = `${name}/${timer}`;
+    const cancel = this.#ports.clock.setTimer(ms, () => {
+      this.#timers.delete(key);
+      this.dispatch(name, { type: 'timer-fired', timer });
+    });
+    this.#timers.set(key, { dueMs: this.#ports.clock.now() + ms, cancel });
+  }
+
+  #cancel(name: string, timer: TimerName): void {
+    const key = `${name}/${timer}`;
+    this.#timers.get(key)?.cancel();
+    this.#timers.delete(key);
+  }
+}
+
+/** The advert an instance sends at `priority`. */
+export function advertOf(inst: Instance, family: IpFamily, priority: number): Advert {
+  const c = inst.config;
+  return {
+    version: c.version,
+    family,
+    vrid: c.vrid,
+    priority,
+    advertIntervalMs: c.advertIntervalMs,
+    addresses: c.vips,
+    auth: c.auth,
+  };
+}

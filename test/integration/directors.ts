@@ -1,0 +1,70 @@
+// Directors for the VRRP integration tests and the failover benchmark: keepalived 2.2.7 or our daemon,
+// started the same way in a lab host, plus the capture arithmetic both need.
+import path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import type { PcapFrame } from '../../src/testing/pcap.js';
+import { type LabHost, type LabProcess, startKeepalived } from './lab.js';
+
+export type DirectorKind = 'keepalived' | 'ours';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+export const ourCli = path.join(repoRoot, 'dist/cli/main.js');
+
+/** Our daemon in the foreground with keepalived-style console lines (-l) and debug records (-D). */
+export async function startOurs(host: LabHost, conf: string, timeoutMs = 10_000): Promise<LabProcess> {
+  const dir = host.tempDir();
+  const f = (n: string): string => path.join(dir, n);
+  writeFileSync(f('keepalived.conf'), conf);
+  const proc = host.spawn([process.execPath, ourCli, '-n', '-l', '-D', '-P', '-f', f('keepalived.conf'), '-p', f('keepalived.pid'), '-r', f('vrrp.pid')]);
+  try {
+    await proc.waitForOutput(/Entering (BACKUP|MASTER|FAULT) STATE/, timeoutMs);
+  } catch (e) {
+    proc.kill('SIGKILL', 'group');
+    throw new Error(`our daemon did not start:\n${proc.output()}`, { cause: e });
+  }
+  return proc;
+}
+
+export function startDirector(kind: DirectorKind, host: LabHost, conf: string): Promise<LabProcess> {
+  return kind === 'ours' ? startOurs(host, conf) : startKeepalived(host, conf);
+}
+
+/** RFC 3768 §5.1 / RFC 5798 §5.2: the fixed head of a VRRP message. */
+export function vrrpHead(f: PcapFrame): { version: number; vrid: number; priority: number } {
+  const p = f.ip?.payload ?? new Uint8Array();
+  return { version: (p[0] ?? 0) >> 4, vrid: p[1] ?? 0, priority: p[2] ?? 0 };
+}
+
+export const advertsFrom = (frames: readonly PcapFrame[], src: string): PcapFrame[] =>
+  frames.filter((f) => f.ip?.protocol === 112 && f.ip.src === src);
+
+/** keepalived's gratuitous ARP: a broadcast request with sender IP = target IP = the VIP. */
+export const garpsFrom = (frames: readonly PcapFrame[], mac: string, vip: string): PcapFrame[] =>
+  frames.filter((f) => f.ethSrc === mac && f.ethDst === 'ff:ff:ff:ff:ff:ff' && f.arp?.op === 1 && f.arp.senderIp === vip && f.arp.targetIp === vip);
+
+/** Unsolicited neighbour advertisements (ICMPv6 136) for `vip` from `mac`. */
+export const unsolicitedNasFrom = (frames: readonly PcapFrame[], mac: string): PcapFrame[] =>
+  frames.filter((f) => f.ethSrc === mac && f.ip?.protocol === 58 && f.ip.payload[0] === 136 && f.ip.dst === 'ff02::1');
+
+export interface Takeover {
+  /** Last advert of the old master before the new one spoke (a priority-0 one for a graceful stop). */
+  readonly lastOld: PcapFrame;
+  readonly firstNew: PcapFrame;
+  readonly gapMs: number;
+}
+
+/** The handover seen on the wire: the new master's first advert and the old master's last one before it. */
+export function takeover(frames: readonly PcapFrame[], oldSrc: string, newSrc: string): Takeover {
+  const firstNew = advertsFrom(frames, newSrc)[0];
+  if (firstNew === undefined) throw new Error(`no advert from ${newSrc} in the capture`);
+  const lastOld = advertsFrom(frames, oldSrc).filter((f) => f.tsUs < firstNew.tsUs).at(-1);
+  if (lastOld === undefined) throw new Error(`no advert from ${oldSrc} before ${newSrc} took over`);
+  return { lastOld, firstNew, gapMs: (firstNew.tsUs - lastOld.tsUs) / 1000 };
+}
+
+/** RFC 3768 §6.1 / keepalived's integer arithmetic: 3 × interval + (256 − priority) × interval / 256. */
+export const masterDownMs = (priority: number, advertIntervalMs: number): number =>
+  3 * advertIntervalMs + skewMs(priority, advertIntervalMs);
+export const skewMs = (priority: number, advertIntervalMs: number): number => ((256 - priority) * advertIntervalMs) / 256;
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
