@@ -42,7 +42,14 @@ export function consoleLine(record: string): string | undefined {
   if (typeof r !== 'object' || r === null) return undefined;
   const o = r as Record<string, unknown>;
   const msg = typeof o['msg'] === 'string' ? o['msg'] : '';
-  const scope = typeof o['instance'] === 'string' ? `(${o['instance']}) ` : typeof o['group'] === 'string' ? `VRRP_Group(${o['group']}) ` : '';
+  const scope =
+    typeof o['instance'] === 'string'
+      ? `(${o['instance']}) `
+      : typeof o['group'] === 'string'
+        ? `VRRP_Group(${o['group']}) `
+        : typeof o['script'] === 'string'
+          ? `VRRP_Script(${o['script']}) `
+          : '';
   const extra = typeof o['detail'] === 'string' ? ` ${o['detail']}` : '';
   const time = typeof o['time'] === 'number' ? new Date(o['time']) : new Date();
   return `${cTime(time)}: ${scope}${msg}${extra}\n`;

@@ -14,6 +14,7 @@ import { openVrrpChannel } from '../net/vrrp-socket.js';
 import { createLogger, type Logger } from './logger.js';
 import { writePidFile, type PidFile } from './pid-file.js';
 import { createNotifyPort } from './notify-port.js';
+import { runScript } from './run-script.js';
 import { createTrackerPort } from './tracker-port.js';
 import { VrrpDaemon } from './vrrp-daemon.js';
 
@@ -68,8 +69,8 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
         clock: systemClock,
         addresses: ip,
         garp,
-        notify: createNotifyPort(config, log),
-        trackers: createTrackerPort(log),
+        notify: createNotifyPort(config, log, runScript),
+        trackers: createTrackerPort({ log, clock: systemClock, runScript }),
         openChannel: openVrrpChannel,
       },
       config,
