@@ -1,9 +1,8 @@
 /** `-t` / `--dump-conf`: read the config, print diagnostics or the model, return keepalived's status. */
 import { appendFileSync } from 'node:fs';
-import { defaultConfigId, formatDiagnostic, formatKeepalivedStyle, readConfig } from '../config/index.js';
+import { formatDiagnostic, formatKeepalivedStyle } from '../config/index.js';
 import { configToJson } from '../config/json.js';
-import { nodeConfigFs } from '../host/node-fs.js';
-import { nodeHostFacts } from '../host/node-host.js';
+import { readHostConfig } from '../host/read-host-config.js';
 
 export interface ConfigTestOptions {
   readonly path: string;
@@ -16,17 +15,7 @@ export interface ConfigTestOptions {
 }
 
 export function runConfigTest(o: ConfigTestOptions): number {
-  const host = nodeHostFacts();
-  const result = readConfig({
-    path: o.path,
-    configId: o.configId ?? defaultConfigId(host.nodeName),
-    cwd: process.cwd(),
-    fs: nodeConfigFs,
-    host,
-    strictIncludes: o.strictIncludes,
-    // keepalived seeds ${_RANDOM} from the time (or random_seed); the CLI owns the random source.
-    random: (min, max) => min + Math.floor(Math.random() * (max - min + 1)),
-  });
+  const result = readHostConfig({ path: o.path, configId: o.configId, strictIncludes: o.strictIncludes });
   const fmt = o.keepalivedMessages ? formatKeepalivedStyle : formatDiagnostic;
   const text = result.diagnostics.map((d) => `${fmt(d)}\n`).join('');
   if (!o.quiet && text) {

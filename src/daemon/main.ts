@@ -3,9 +3,8 @@
  * subsystem → signals. Returns an exit status (keepalived's: 0 ok, 1 fatal,
  * 4 missing permission); only cli/ exits.
  */
-import { defaultConfigId, formatDiagnostic, readConfig, type Config } from '../config/index.js';
-import { nodeConfigFs } from '../host/node-fs.js';
-import { nodeHostFacts } from '../host/node-host.js';
+import { formatDiagnostic, type Config } from '../config/index.js';
+import { readHostConfig } from '../host/read-host-config.js';
 import { systemClock } from '../lib/clock.js';
 import { createExec } from '../lib/exec.js';
 import { IpRoute } from '../net/addresses.js';
@@ -110,16 +109,7 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
 }
 
 function loadConfig(o: DaemonOptions, log: Logger): Config | undefined {
-  const host = nodeHostFacts();
-  const result = readConfig({
-    path: o.configFile,
-    configId: o.configId ?? defaultConfigId(host.nodeName),
-    cwd: process.cwd(),
-    fs: nodeConfigFs,
-    host,
-    strictIncludes: false,
-    random: (min, max) => min + Math.floor(Math.random() * (max - min + 1)),
-  });
+  const result = readHostConfig({ path: o.configFile, configId: o.configId, strictIncludes: false });
   for (const d of result.diagnostics) log.warn({ code: d.code, detail: formatDiagnostic(d) }, 'configuration problem');
   if (result.files.length === 0) {
     log.fatal({ file: o.configFile }, 'Configuration file does not exist or cannot be read');

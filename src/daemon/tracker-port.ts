@@ -2,20 +2,24 @@
  * Runs what the VRRP instances track and reports changes (tracker ids from
  * vrrp-plan.ts): interface link state (polled from /sys; keepalived listens to
  * netlink), vrrp_script runs on their interval with keepalived's rise/fall
- * counter and timeout, and track_file values (polled every second; keepalived
- * uses inotify). See docs/compat.md for the polling difference.
+ * counter and timeout, track_file values (polled every second; keepalived
+ * uses inotify) and vrrp_track_process quorum (/proc polled every second;
+ * keepalived uses the proc connector, and its fork/terminate delays are not
+ * applied). See docs/compat.md for the polling differences.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Clock } from '../lib/clock.js';
 import type { TrackerStatus } from '../vrrp/tracker.js';
 import type { Logger } from './logger.js';
 import type { ScriptRunner } from './run-script.js';
+import { hasQuorum, processMatches, type ProcessInfo } from './process-match.js';
 import { initialCounter, recordResult, type ScriptCounter } from './script-hysteresis.js';
 import type { TrackerPort } from './vrrp-daemon.js';
 import { trackerId } from './vrrp-plan.js';
 
 const LINK_POLL_MS = 100;
 const FILE_POLL_MS = 1_000;
+const PROCESS_POLL_MS = 1_000;
 
 export interface TrackerDeps {
   readonly log: Logger;
@@ -23,6 +27,25 @@ export interface TrackerDeps {
   readonly runScript: ScriptRunner;
   /** Reads a small text file; undefined when it is missing. */
   readonly readText?: (path: string) => string | undefined;
+  /** The processes running now (default: read from /proc). */
+  readonly listProcesses?: () => ProcessInfo[];
+}
+
+/** Every process in /proc with its comm and cmdline; ones that vanish while being read are skipped. */
+export function procProcesses(): ProcessInfo[] {
+  const out: ProcessInfo[] = [];
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = readTextFile(`/proc/${pid}/stat`);
+    const cmdline = readTextFile(`/proc/${pid}/cmdline`);
+    if (stat === undefined || cmdline === undefined) continue;
+    const open = stat.indexOf('(');
+    const close = stat.lastIndexOf(')');
+    // keepalived: read_procs() skips zombies (state Z), whose cmdline is empty.
+    if (open < 0 || close < open || stat.charAt(close + 2) === 'Z') continue;
+    out.push({ comm: stat.slice(open + 1, close), cmdline });
+  }
+  return out;
 }
 
 const readTextFile = (path: string): string | undefined => {
@@ -86,6 +109,23 @@ export function createTrackerPort(deps: TrackerDeps): TrackerPort {
           if (value === last) return;
           last = value;
           report(trackerId.file(name), { type: 'value', value });
+        }),
+      );
+    }
+    if (plan.processes.length > 0) {
+      const last = new Map<string, boolean>();
+      const list = deps.listProcesses ?? procProcesses;
+      stops.push(
+        every(deps.clock, PROCESS_POLL_MS, () => {
+          const procs = list();
+          for (const tp of plan.processes) {
+            const matches = procs.filter((p) => processMatches(tp, p)).length;
+            const up = hasQuorum(tp, matches);
+            if (last.get(tp.name) === up) continue;
+            last.set(tp.name, up);
+            deps.log.info({ process: tp.name, matches, detail: `${tp.name} ${up ? 'has' : 'lost'} quorum (${matches} running)` }, 'Track process');
+            report(trackerId.process(tp.name), { type: up ? 'up' : 'down' });
+          }
         }),
       );
     }

@@ -76,6 +76,8 @@ export class VrrpDaemon {
   readonly #byName: ReadonlyMap<string, PlannedInstance>;
   readonly #channels = new Map<string, VrrpChannel>();
   readonly #queues = new Map<string, Promise<void>>();
+  /** Running garp_master_refresh timers by instance. */
+  readonly #refreshes = new Map<string, () => void>();
   #stopTrackers: () => void = () => {};
   #isStopping = false;
 
@@ -129,6 +131,8 @@ export class VrrpDaemon {
     this.#isStopping = true;
     this.#stopTrackers();
     this.#driver.shutdown();
+    for (const cancel of this.#refreshes.values()) cancel();
+    this.#refreshes.clear();
     await Promise.all(this.#queues.values());
     for (const ch of this.#channels.values()) ch.close();
     this.#channels.clear();
@@ -202,6 +206,8 @@ export class VrrpDaemon {
     switch (a.type) {
       case 'transition':
         log.info({ instance: name, from: a.from, to: a.to, reason: a.reason, priority: inst.effectivePriority }, `Entering ${a.to} STATE`);
+        if (a.to === 'MASTER') this.#startRefresh(p);
+        else this.#stopRefresh(name);
         return;
       case 'claim-vips':
         log.debug({ instance: name }, 'setting VIPs.');
@@ -240,6 +246,25 @@ export class VrrpDaemon {
         return never;
       }
     }
+  }
+
+  /** keepalived: garp_master_refresh: while MASTER, a GARP burst of garp_master_refresh_repeat every interval. */
+  #startRefresh(p: PlannedInstance): void {
+    this.#stopRefresh(p.name);
+    if (p.garpRefreshMs <= 0) return;
+    const clock = this.#deps.clock;
+    let cancel = (): void => {};
+    const tick = (): void => {
+      this.#enqueue(p.name, 'cannot send gratuitous ARP', () => this.#deps.garp.send([...p.vips, ...p.evips], p.interface, p.garpRefreshRepeat));
+      cancel = clock.setTimer(p.garpRefreshMs, tick);
+    };
+    cancel = clock.setTimer(p.garpRefreshMs, tick);
+    this.#refreshes.set(p.name, () => cancel());
+  }
+
+  #stopRefresh(name: string): void {
+    this.#refreshes.get(name)?.();
+    this.#refreshes.delete(name);
   }
 
   #performGroup(group: string, a: Exclude<SyncGroupAction, { type: 'member' }>): void {

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/model.js';
 import type { IpAddress } from '../config/schema/address.js';
-import type { TrackLists, VrrpScript } from '../config/schema/vrrp-track.js';
+import type { TrackLists, TrackProcess, VrrpScript } from '../config/schema/vrrp-track.js';
 import type { SyncGroup as SyncGroupConfig, VrrpInstance } from '../config/schema/vrrp.js';
 import type { AdvertAuth, IpFamily } from '../vrrp/advert.js';
 import type { DriverInstanceOptions } from '../vrrp/driver.js';
@@ -28,6 +28,9 @@ export interface PlannedInstance {
   readonly notify: VrrpInstance['notify'];
   readonly notifyPriorityChanges: boolean;
   readonly syncGroup: string | undefined;
+  /** garp_master_refresh (0: off) and garp_master_refresh_repeat. */
+  readonly garpRefreshMs: number;
+  readonly garpRefreshRepeat: number;
 }
 
 export interface PlannedGroup {
@@ -45,6 +48,8 @@ export interface VrrpPlan {
   readonly interfaces: readonly string[];
   /** track_file name → file path. */
   readonly files: ReadonlyMap<string, string>;
+  /** The vrrp_track_process definitions some instance tracks. */
+  readonly processes: readonly TrackProcess[];
   /** Instances that cannot run, with why (keepalived would refuse them at config time or put them in FAULT). */
   readonly problems: readonly string[];
 }
@@ -172,6 +177,8 @@ export function planVrrp(config: Config, facts: PlanFacts): VrrpPlan {
       notify: v.notify,
       notifyPriorityChanges: v.notifyPriorityChanges,
       syncGroup: groupOf.get(v.name),
+      garpRefreshMs: v.garpMasterRefreshMs,
+      garpRefreshRepeat: v.garpMasterRefreshRepeat,
     });
   }
   const tracked = instances.flatMap((i) => i.driver.trackers ?? []);
@@ -189,6 +196,7 @@ export function planVrrp(config: Config, facts: PlanFacts): VrrpPlan {
     scripts: used('script:').flatMap((n) => scripts.get(n) ?? []),
     interfaces: used('interface:'),
     files,
+    processes: used('process:').flatMap((n) => config.vrrp.trackProcesses.find((tp) => tp.name === n) ?? []),
     problems,
   };
 }

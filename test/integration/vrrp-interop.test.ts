@@ -98,7 +98,8 @@ describe.skipIf(missing.length > 0)('VRRP interop with keepalived 2.2.7', () => 
     ka.kill('SIGKILL', 'group');
     await ka.exited;
     await waitFor(async () => holds('b', vip), masterDownMs(80, intervalMs) + 1_500, 'the VIP on b after keepalived died');
-    await lab.hosts.a.exec(['ip', 'addr', 'flush', 'dev', 'eth0', 'to', vip.includes(':') ? `${vip}/64` : `${vip}/24`]);
+    // The killed keepalived left its VIP behind; remove exactly that address.
+    await lab.hosts.a.exec(['ip', 'addr', 'del', vip.includes(':') ? `${vip}/64` : `${vip}/24`, 'dev', 'eth0']);
 
     const kaBackup = track(await startKeepalived(lab.hosts.a, keepalivedConf('c2', 'BACKUP', 50, onA)));
     await sleep(masterDownMs(50, intervalMs) + 1_000);

@@ -1,11 +1,11 @@
 // Issue 3: tracking and notification with real processes. Our MASTER (100) tracks a vrrp_script with
 // weight -30; keepalived is the BACKUP (80). A failing script drops us to 70, keepalived preempts, and
 // our notify scripts see each state with keepalived's argv; the FIFO gets keepalived's lines.
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLab, type Lab, type LabProcess, keepalivedConf, labPrerequisites, startKeepalived, sweepStaleLabs, waitFor } from './lab.js';
-import { startOurs } from './directors.js';
+import { garpsFrom, sleep, startOurs } from './directors.js';
 
 const missing = labPrerequisites();
 if (missing.length > 0) console.warn(`test/integration/vrrp-scripts.test.ts SKIPPED: ${missing.join('; ')}`);
@@ -79,5 +79,50 @@ describe.skipIf(missing.length > 0)('track_script, notify scripts and notify_fif
     await ours?.exited;
     expect(log().at(-1)).toMatch(/^INSTANCE VI_1 STOP \d+$/);
     expect(() => readFileSync(path.join(dir, 'vrrp.fifo'))).toThrow();
+  });
+
+  it('vrrp_track_process: our MASTER goes to FAULT when the tracked process goes, and back when it returns', async () => {
+    ka?.kill('SIGKILL', 'group');
+    await ka?.exited;
+    ka = undefined;
+    // A uniquely named copy of sleep(1): its comm is the file name (15 bytes at most).
+    const name = `kts${process.pid % 100000}`;
+    const bin = path.join(dir, name);
+    copyFileSync('/bin/sleep', bin);
+    chmodSync(bin, 0o755);
+    const sleeper = lab.hosts.a.spawn([bin, '60']);
+    const conf = keepalivedConf('c2', 'MASTER', 100, { instanceLines: ['track_process {', '  proc', '}'] }).replace(
+      /^vrrp_instance/m,
+      `vrrp_track_process proc {\n  process ${name}\n  quorum 1\n}\nvrrp_instance`,
+    );
+    ours = await startOurs(lab.hosts.a, conf);
+    await waitFor(async () => lab.hosts.a.hasAddress(VIP), 8_000, 'the VIP on a while the process runs');
+    sleeper.kill('SIGKILL');
+    await waitFor(async () => !(await lab.hosts.a.hasAddress(VIP)), 3_000, 'the VIP released in FAULT');
+    await ours.waitForOutput(/Entering FAULT STATE/, 1_000);
+    const again = lab.hosts.a.spawn([bin, '60']);
+    try {
+      await waitFor(async () => lab.hosts.a.hasAddress(VIP), 8_000, 'the VIP back once the process returns');
+    } finally {
+      again.kill('SIGKILL');
+      ours.kill('SIGTERM', 'process');
+      await ours.exited;
+    }
+  });
+
+  it('garp_master_refresh repeats the GARP burst while MASTER', async () => {
+    const capture = await lab.capture({ filter: 'arp' });
+    ours = await startOurs(lab.hosts.a, keepalivedConf('c2', 'MASTER', 100, { instanceLines: ['garp_master_refresh 1', 'garp_master_refresh_repeat 2', 'garp_master_delay 0'] }));
+    await waitFor(async () => lab.hosts.a.hasAddress(VIP), 8_000, 'the VIP on a');
+    await sleep(3_300);
+    const frames = await capture.stop();
+    ours.kill('SIGTERM', 'process');
+    await ours.exited;
+    const garps = garpsFrom(frames, lab.hosts.a.mac, VIP);
+    // 5 at the takeover, then 2 a second: at least three refresh bursts in 3.3 s.
+    expect(garps.length).toBeGreaterThanOrEqual(5 + 3 * 2);
+    const refresh = garps.slice(5);
+    const gapsS = refresh.slice(1).map((f, i) => (f.tsUs - (refresh[i]?.tsUs ?? 0)) / 1e6).filter((g) => g > 0.5);
+    for (const g of gapsS) expect(g).toBeGreaterThan(0.9);
   });
 });
