@@ -3,6 +3,8 @@
  * subsystem → signals. Returns an exit status (keepalived's: 0 ok, 1 fatal,
  * 4 missing permission); only cli/ exits.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { formatDiagnostic, type Config } from '../config/index.js';
 import { readHostConfig } from '../host/read-host-config.js';
 import { systemClock } from '../lib/clock.js';
@@ -98,13 +100,23 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
           garp.close();
           for (const p of pidFiles) p.remove();
           log.info({ version: o.version, detail: `v${o.version}` }, 'Stopped keepalived-ts');
-          for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.removeAllListeners(s);
+          for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'] as const) process.removeAllListeners(s);
           resolve(0);
         });
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGHUP', () => log.warn('reload (SIGHUP) is not implemented yet: keeping the running configuration'));
+    process.on('SIGUSR2', () => {
+      // keepalived: vrrp_print_stats() into $TMPDIR/keepalived.stats (0600 through our umask).
+      const file = path.join(process.env['TMPDIR'] ?? '/tmp', 'keepalived.stats');
+      try {
+        writeFileSync(file, daemon.statsText());
+        log.info({ file, detail: file }, 'Printing VRRP stats');
+      } catch (err) {
+        log.error({ err, file }, 'cannot write stats');
+      }
+    });
   });
 }
 

@@ -17,6 +17,8 @@ import type { SyncGroupAction } from '../vrrp/sync-group.js';
 import type { TrackerStatus } from '../vrrp/tracker.js';
 import type { Logger } from './logger.js';
 import { planVrrp, type PlannedInstance, type VrrpPlan } from './vrrp-plan.js';
+import { countDrop, countReceived, emptyStats, formatStats, type VrrpStats } from './vrrp-stats.js';
+import type { DiscardReason } from '../vrrp/instance.js';
 
 /** The kernel's addresses, as `ip` reads and writes them. */
 export interface AddressPort {
@@ -78,6 +80,9 @@ export class VrrpDaemon {
   readonly #queues = new Map<string, Promise<void>>();
   /** Running garp_master_refresh timers by instance. */
   readonly #refreshes = new Map<string, () => void>();
+  readonly #stats = new Map<string, VrrpStats>();
+  /** What the state machine said of the advert being dispatched (for the counters). */
+  #discard: DiscardReason | undefined;
   #stopTrackers: () => void = () => {};
   #isStopping = false;
 
@@ -85,6 +90,7 @@ export class VrrpDaemon {
     this.#deps = deps;
     this.#plan = plan;
     this.#byName = new Map(plan.instances.map((p) => [p.name, p]));
+    for (const p of plan.instances) this.#stats.set(p.name, emptyStats());
     this.#driver = new VrrpDriver(
       {
         clock: deps.clock,
@@ -120,9 +126,9 @@ export class VrrpDaemon {
     return this.#driver.instance(name);
   }
 
-  /** Drop counters by instance, for the stats dump. */
-  drops(): Record<string, Record<string, number>> {
-    return Object.fromEntries([...this.#channels].map(([n, ch]) => [n, Object.fromEntries(ch.drops)]));
+  /** keepalived.stats text (SIGUSR2). */
+  statsText(): string {
+    return formatStats([...this.#stats]);
   }
 
   /** SIGTERM: a MASTER sends priority 0 and drops its VIPs, notify_stop runs; then sockets close. */
@@ -173,9 +179,16 @@ export class VrrpDaemon {
       {
         onAdvert: (advert, from) => {
           if (advert.vrid !== p.driver.vrid || this.#isStopping) return;
+          this.#discard = undefined;
           this.#driver.dispatch(p.name, { type: 'advert-received', advert, from });
+          const stats = this.#stats.get(p.name);
+          if (stats !== undefined) countReceived(stats, advert.priority, this.#discard);
         },
-        onDrop: (reason, from) => log.debug({ reason, from, detail: `${reason} from ${from}` }, 'dropped VRRP packet'),
+        onDrop: (reason, from) => {
+          const stats = this.#stats.get(p.name);
+          if (stats !== undefined) countDrop(stats, reason);
+          log.debug({ reason, from, detail: `${reason} from ${from}` }, 'dropped VRRP packet');
+        },
       },
     );
     this.#channels.set(p.name, channel);
@@ -184,6 +197,11 @@ export class VrrpDaemon {
   #send(name: string, advert: Advert): void {
     const ch = this.#channels.get(name);
     if (ch === undefined) return;
+    const stats = this.#stats.get(name);
+    if (stats !== undefined) {
+      stats.advertSent++;
+      if (advert.priority === 0) stats.priZeroSent++;
+    }
     try {
       ch.send(advert);
     } catch (err) {
@@ -208,6 +226,7 @@ export class VrrpDaemon {
         log.info({ instance: name, from: a.from, to: a.to, reason: a.reason, priority: inst.effectivePriority }, `Entering ${a.to} STATE`);
         if (a.to === 'MASTER') this.#startRefresh(p);
         else this.#stopRefresh(name);
+        this.#countTransition(name, a.from, a.to);
         return;
       case 'claim-vips':
         log.debug({ instance: name }, 'setting VIPs.');
@@ -231,6 +250,7 @@ export class VrrpDaemon {
         log.info({ instance: name, from: a.from, priority: a.priority }, 'Master received lower priority advert');
         return this.#enqueue(name, 'cannot notify', () => this.#deps.notify.masterRxLowerPri(p, inst.effectivePriority));
       case 'discard-advert':
+        this.#discard = a.reason;
         log.debug({ instance: name, reason: a.reason, from: a.from, priority: a.priority }, 'discarding advert');
         return;
       case 'owner-conflict':
@@ -246,6 +266,13 @@ export class VrrpDaemon {
         return never;
       }
     }
+  }
+
+  #countTransition(name: string, from: string, to: string): void {
+    const stats = this.#stats.get(name);
+    if (stats === undefined) return;
+    if (to === 'MASTER') stats.becomeMaster++;
+    else if (from === 'MASTER') stats.releaseMaster++;
   }
 
   /** keepalived: garp_master_refresh: while MASTER, a GARP burst of garp_master_refresh_repeat every interval. */

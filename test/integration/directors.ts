@@ -11,11 +11,12 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const ourCli = path.join(repoRoot, 'dist/cli/main.js');
 
 /** Our daemon in the foreground with keepalived-style console lines (-l) and debug records (-D). */
-export async function startOurs(host: LabHost, conf: string, timeoutMs = 10_000): Promise<LabProcess> {
+export async function startOurs(host: LabHost, conf: string, timeoutMs = 10_000, env?: NodeJS.ProcessEnv): Promise<LabProcess> {
   const dir = host.tempDir();
   const f = (n: string): string => path.join(dir, n);
   writeFileSync(f('keepalived.conf'), conf);
-  const proc = host.spawn([process.execPath, ourCli, '-n', '-l', '-D', '-P', '-f', f('keepalived.conf'), '-p', f('keepalived.pid'), '-r', f('vrrp.pid')]);
+  const argv = [process.execPath, ourCli, '-n', '-l', '-D', '-P', '-f', f('keepalived.conf'), '-p', f('keepalived.pid'), '-r', f('vrrp.pid')];
+  const proc = env === undefined ? host.spawn(argv) : host.spawn(argv, { env: { ...process.env, ...env } });
   try {
     await proc.waitForOutput(/Entering (BACKUP|MASTER|FAULT) STATE/, timeoutMs);
   } catch (e) {

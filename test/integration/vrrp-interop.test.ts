@@ -1,6 +1,7 @@
 // Issue 3, acceptance 4–5: what both implementations must ignore (auth mismatch, another VRID, TTL 254)
 // and the wire variants keepalived and we must agree on (VRRPv3 at 0.5 s, unicast, IPv6 VIPs over v3).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createLab, type Lab, type LabProcess, keepalivedConf, type KeepalivedConfOptions, labPrerequisites, startKeepalived, sweepStaleLabs, waitFor } from './lab.js';
 import { masterDownMs, sleep, startOurs } from './directors.js';
@@ -54,7 +55,8 @@ describe.skipIf(missing.length > 0)('VRRP interop with keepalived 2.2.7', () => 
   });
 
   it('a TTL 254 advert is dropped and counted, by us as by keepalived', async () => {
-    const ours = track(await startOurs(lab.hosts.a, keepalivedConf('c2', 'MASTER', 100)));
+    const tmp = lab.hosts.a.tempDir();
+    const ours = track(await startOurs(lab.hosts.a, keepalivedConf('c2', 'MASTER', 100), 10_000, { TMPDIR: tmp }));
     const ka = track(await startKeepalived(lab.hosts.b, keepalivedConf('c5', 'BACKUP', 80)));
     await waitFor(async () => holds('a', '192.0.2.100'), 6_000, 'the VIP on a');
     // A higher-priority advert (200) from a third address with TTL 254: if accepted, a would step down.
@@ -64,6 +66,14 @@ describe.skipIf(missing.length > 0)('VRRP interop with keepalived 2.2.7', () => 
     await waitFor(async () => dropRecords(ours.output(), 'bad-ttl').length >= 3, 2_000, 'three bad-ttl drops in our log');
     await sleep(500);
     expect(await holds('a', '192.0.2.100')).toBe(true);
+    // SIGUSR2: keepalived's stats file, counting the three in "TTL".
+    ours.kill('SIGUSR2', 'process');
+    const statsFile = path.join(tmp, 'keepalived.stats');
+    await waitFor(async () => existsSync(statsFile), 2_000, 'keepalived.stats');
+    const stats = readFileSync(statsFile, 'utf8');
+    expect(stats).toMatch(/^VRRP Instance: VI_1\n  Advertisements:\n    Received: \d+\n    Sent: [1-9]\d*\n  Became master: 1\n/);
+    expect(stats).toMatch(/\n    TTL: 3\n/);
+    expect(statSync(statsFile).mode & 0o777).toBe(0o600);
     expect(consoleLines(ours.output()).join('\n').match(/Entering \w+ STATE/g), ours.output()).toEqual(['Entering BACKUP STATE', 'Entering MASTER STATE']);
   });
 
