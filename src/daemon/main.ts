@@ -9,13 +9,13 @@ import { formatDiagnostic, type Config } from '../config/index.js';
 import { readHostConfig } from '../host/read-host-config.js';
 import { systemClock } from '../lib/clock.js';
 import { createExec } from '../lib/exec.js';
+import { createScriptRunner } from '../script/index.js';
 import { IpRoute } from '../net/addresses.js';
 import { GarpSender } from '../net/garp.js';
 import { openVrrpChannel } from '../net/vrrp-socket.js';
 import { createLogger, type Logger } from './logger.js';
 import { writePidFile, type PidFile } from './pid-file.js';
 import { createNotifyPort } from './notify-port.js';
-import { runScript } from './run-script.js';
 import { createTrackerPort } from './tracker-port.js';
 import { VrrpDaemon } from './vrrp-daemon.js';
 
@@ -62,15 +62,17 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
   const exec = createExec();
   const ip = new IpRoute(exec);
   const garp = new GarpSender(() => ip.links());
+  const runScript = createScriptRunner();
   let daemon: VrrpDaemon;
   try {
+    const notify = await createNotifyPort(config, { log, exec, runScript });
     daemon = await VrrpDaemon.start(
       {
         log,
         clock: systemClock,
         addresses: ip,
         garp,
-        notify: createNotifyPort(config, log, runScript),
+        notify,
         trackers: createTrackerPort({ log, clock: systemClock, runScript }),
         openChannel: openVrrpChannel,
       },

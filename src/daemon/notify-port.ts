@@ -1,77 +1,78 @@
 /**
- * Notifications for VRRP transitions, in keepalived's order (reference §3.1):
- * the state's own script (argv exactly as configured), then the generic
- * `notify` script with `INSTANCE|GROUP NAME STATE PRIORITY` appended, then the
- * FIFO line. Scripts are fire-and-forget, except that a STOP script gets 1 s
- * before its process group is killed and shutdown waits for it.
+ * VRRP notifications (src/script's plans, run through the ScriptRunner):
+ * the state's own script, then the generic `notify` script with keepalived's
+ * four extra arguments, then the FIFO line (reference §3.1, §3.3). Scripts are
+ * fire-and-forget; shutdown waits for the STOP scripts, which have 1 s.
  */
 import type { Config } from '../config/index.js';
-import type { ScriptSpec } from '../config/schema/script.js';
+import type { NotifyFifo as FifoConfig } from '../config/schema/global-defs.js';
+import type { Exec } from '../lib/exec.js';
+import {
+  NotifyFifo,
+  planGroupNotify,
+  planInstanceNotify,
+  planMasterRxLowerPri,
+  planPriorityChange,
+  type NotifyStep,
+  type ScriptExit,
+  type ScriptRunner,
+} from '../script/index.js';
 import type { Logger } from './logger.js';
-import { FifoWriter } from './notify-fifo.js';
-import type { ScriptRunner } from './run-script.js';
-import type { NotifyPort, NotifyState } from './vrrp-daemon.js';
+import type { NotifyPort } from './vrrp-daemon.js';
 
-const STOP_SCRIPT_MS = 1_000;
-
-type StateScripts = { readonly master?: ScriptSpec; readonly backup?: ScriptSpec; readonly fault?: ScriptSpec; readonly stop?: ScriptSpec; readonly generic?: ScriptSpec };
-
-/** The argv lists one transition runs, in order (pure; tested with tables). */
-export function notifyArgvs(scripts: StateScripts, kind: 'INSTANCE' | 'GROUP', name: string, state: NotifyState, priority: number): Array<{ spec: ScriptSpec; argv: string[] }> {
-  const own = { MASTER: scripts.master, BACKUP: scripts.backup, FAULT: scripts.fault, STOP: scripts.stop }[state];
-  const out: Array<{ spec: ScriptSpec; argv: string[] }> = [];
-  if (own !== undefined && own.disabled === undefined) out.push({ spec: own, argv: own.argv });
-  const g = scripts.generic;
-  if (g !== undefined && g.disabled === undefined) out.push({ spec: g, argv: [...g.argv, kind, name, state, String(kind === 'GROUP' ? 0 : priority)] });
-  return out;
+export interface NotifyDeps {
+  readonly log: Logger;
+  readonly exec: Exec;
+  readonly runScript: ScriptRunner;
 }
 
-/** keepalived's FIFO line: `INSTANCE "VI_1" MASTER 150`. */
-export const fifoLine = (kind: 'INSTANCE' | 'GROUP', name: string, what: string, priority: number): string => `${kind} "${name}" ${what} ${priority}`;
-
-export function createNotifyPort(config: Config, log: Logger, runScript: ScriptRunner): NotifyPort {
-  const fifos: FifoWriter[] = [];
-  for (const f of [config.global.notifyFifo, config.global.vrrpNotifyFifo]) {
-    try {
-      const w = FifoWriter.open(f, runScript);
-      if (w !== undefined) fifos.push(w);
-    } catch (err) {
-      log.error({ err, path: f.path }, 'cannot open notify FIFO');
-    }
+async function openFifo(deps: NotifyDeps, f: FifoConfig): Promise<NotifyFifo | undefined> {
+  if (f.path === undefined) return undefined;
+  try {
+    const script = f.script === undefined || f.script.disabled !== undefined ? undefined : f.script;
+    return await NotifyFifo.open(
+      { exec: deps.exec, runScript: deps.runScript },
+      { path: f.path, uid: f.uid, gid: f.gid, ...(script === undefined ? {} : { script }) },
+    );
+  } catch (err) {
+    deps.log.error({ err, path: f.path }, 'cannot open notify FIFO');
+    return undefined;
   }
+}
+
+export async function createNotifyPort(config: Config, deps: NotifyDeps): Promise<NotifyPort> {
+  const fifos = (await Promise.all([openFifo(deps, config.global.notifyFifo), openFifo(deps, config.global.vrrpNotifyFifo)])).filter(
+    (f): f is NotifyFifo => f !== undefined,
+  );
   const groups = new Map(config.vrrp.syncGroups.map((g) => [g.name, g.notify]));
-  const pending = new Set<Promise<unknown>>();
-  const run = (runs: ReturnType<typeof notifyArgvs>, state: NotifyState): void => {
-    for (const { spec, argv } of runs) {
-      log.debug({ argv }, 'running notify script');
-      const p = runScript(spec, state === 'STOP' ? { argv, timeoutMs: STOP_SCRIPT_MS, killAfterMs: 0 } : { argv });
-      if (state === 'STOP') {
-        pending.add(p);
-        void p.finally(() => pending.delete(p));
+  const pending = new Set<Promise<ScriptExit>>();
+  const perform = (steps: readonly NotifyStep[]): void => {
+    for (const step of steps) {
+      if (step.type === 'fifo-line') {
+        for (const f of fifos) f.write(step.line);
+        continue;
+      }
+      deps.log.debug({ keyword: step.keyword, argv: step.script.argv }, 'running notify script');
+      const exited = deps.runScript(step.script, step.options).exited;
+      if (step.options.timeoutMs !== undefined) {
+        pending.add(exited);
+        void exited.finally(() => pending.delete(exited));
       }
     }
   };
-  const fifo = (line: string): void => {
-    for (const w of fifos) w.write(line);
-  };
   return {
-    instance: async (p, state, priority) => {
-      run(notifyArgvs(p.notify, 'INSTANCE', p.name, state, priority), state);
-      fifo(fifoLine('INSTANCE', p.name, state, priority));
-    },
-    group: async (name, state) => {
-      run(notifyArgvs(groups.get(name) ?? {}, 'GROUP', name, state, 0), state);
-      fifo(fifoLine('GROUP', name, state, 0));
-    },
-    priority: (p, state, priority) => fifo(fifoLine('INSTANCE', p.name, `${state}_PRIORITY`, priority)),
+    instance: async (p, state, priority) =>
+      perform(planInstanceNotify({ name: p.name, state, priority, notify: p.notify, notifyDeleted: false })),
+    group: async (name, state) => perform(planGroupNotify({ name, state, notify: groups.get(name) ?? {} })),
+    priority: (p, state, priority) =>
+      perform(planPriorityChange({ name: p.name, isMaster: state === 'MASTER', priority, notifyPriorityChanges: p.notifyPriorityChanges })),
     masterRxLowerPri: async (p, priority) => {
-      const s = p.notify.masterRxLowerPri;
-      if (s !== undefined && s.disabled === undefined) run([{ spec: s, argv: s.argv }], 'MASTER');
-      fifo(fifoLine('INSTANCE', p.name, 'MASTER_RX_LOWER_PRI', priority));
+      const script = p.notify.masterRxLowerPri;
+      perform(planMasterRxLowerPri({ name: p.name, priority, ...(script === undefined ? {} : { script }) }));
     },
     close: async () => {
       await Promise.all(pending);
-      for (const w of fifos) w.close();
+      await Promise.all(fifos.map((f) => f.close()));
     },
   };
 }

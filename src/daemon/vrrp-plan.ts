@@ -81,7 +81,7 @@ function trackersOf(lists: TrackLists, scripts: ReadonlyMap<string, VrrpScript>,
       kind: 'script',
       weight: t.weight,
       isReversed: t.reverse,
-      ...(s.initFail ? { initial: { type: 'down' } as const } : {}),
+      // keepalived 2.2.7: alloc_track_script() resets init_fail, so a tracked script starts unknown.
     });
   }
   for (const t of lists.trackFiles) {

@@ -9,6 +9,8 @@ export const codes = {
   KA_ERR_IP_FAILED: 'an `ip` command failed',
   KA_ERR_NO_INTERFACE: 'an interface named by the config does not exist',
   KA_ERR_PIDFILE: 'a pid file names a running daemon or cannot be written',
+  KA_ERR_SCRIPT_SPAWN: 'a script could not be started',
+  KA_ERR_FIFO: 'a notify FIFO could not be created or opened',
 } as const;
 
 export type ErrorCode = keyof typeof codes;
