@@ -3,7 +3,7 @@
  * refused when the file names a live process ("daemon is already running"),
  * a stale file replaced, removed at exit.
  */
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { KaError } from '../lib/errors.js';
 
 function isAlive(pid: number): boolean {
@@ -37,6 +37,8 @@ export function writePidFile(path: string): PidFile {
   if (other !== undefined) throw new KaError('KA_ERR_PIDFILE', `daemon is already running (pid ${other} in ${path})`);
   try {
     writeFileSync(path, `${process.pid}\n`, { mode: 0o644 });
+    // keepalived: pidfile_write() fchmods to 0644 whatever the umask (0177) or an old file's mode.
+    chmodSync(path, 0o644);
   } catch (e) {
     throw new KaError('KA_ERR_PIDFILE', `cannot write pid file ${path}`, { cause: e });
   }

@@ -64,12 +64,17 @@ export function createTrackerPort(deps: TrackerDeps): TrackerPort {
     const stops: Array<() => void> = [];
     const log = deps.log;
     if (plan.interfaces.length > 0) {
+      const seen = new Set<string>();
       const links = new LinkTracker(
         {
           clock: deps.clock,
           readLink: createSysfsLinkReader(),
           onChange: (ifname, status) => {
-            log.info({ iface: ifname, detail: `${ifname} ${status.type === 'up' ? 'up' : 'down'}` }, 'Netlink reports');
+            // keepalived logs changes, and a link that is down at start; not one that is simply up.
+            if (seen.has(ifname) || status.type !== 'up') {
+              log.info({ iface: ifname, detail: `${ifname} ${status.type === 'up' ? 'up' : 'down'}` }, 'Netlink reports');
+            }
+            seen.add(ifname);
             report(trackerId.interface(ifname), status);
           },
         },

@@ -58,7 +58,7 @@ interface IpJsonLink {
   ifname?: string;
   flags?: string[];
   address?: string;
-  addr_info?: Array<{ family?: string; local?: string; prefixlen?: number; scope?: string }>;
+  addr_info?: Array<{ family?: string; local?: string; prefixlen?: number; scope?: string } | null>;
 }
 
 /** Parses `ip -j addr show` output. Never throws on odd input; skips what it cannot read. */
@@ -70,11 +70,12 @@ export function parseIpAddrJson(text: string): LinkFacts[] {
     return [];
   }
   if (!Array.isArray(data)) return [];
-  return (data as IpJsonLink[]).flatMap((l) => {
-    if (typeof l.ifname !== 'string' || typeof l.ifindex !== 'number') return [];
+  return (data as Array<IpJsonLink | null>).flatMap((l) => {
+    if (l === null || typeof l !== 'object' || typeof l.ifname !== 'string' || typeof l.ifindex !== 'number') return [];
     const flags = Array.isArray(l.flags) ? l.flags : [];
-    const addresses = (l.addr_info ?? []).flatMap((a): InterfaceAddress[] =>
-      (a.family === 'inet' || a.family === 'inet6') && typeof a.local === 'string'
+    const info = Array.isArray(l.addr_info) ? l.addr_info : [];
+    const addresses = info.flatMap((a): InterfaceAddress[] =>
+      a !== null && typeof a === 'object' && (a.family === 'inet' || a.family === 'inet6') && typeof a.local === 'string'
         ? [{ address: a.local, prefix: a.prefixlen ?? 0, family: a.family, scope: a.scope ?? 'global' }]
         : [],
     );

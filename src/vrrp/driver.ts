@@ -52,6 +52,8 @@ export class VrrpDriver {
   readonly #groupOf = new Map<string, string>();
   readonly #timers = new Map<string, ArmedTimer>();
   readonly #vipsHeld = new Set<string>();
+  /** Instances that were MASTER when the step being run began: they may still send its adverts. */
+  readonly #wasMaster = new Set<string>();
   #isRunning = false;
 
   constructor(ports: DriverPorts, options: DriverOptions) {
@@ -152,9 +154,23 @@ export class VrrpDriver {
       this.#stepGroup(group, { type: 'member-event', member: name, event: ev });
       return;
     }
-    const { next, actions } = step(this.instance(name), ev);
+    const before = this.instance(name);
+    const { next, actions } = step(before, ev);
     this.#instances = { ...this.#instances, [name]: next };
-    for (const a of actions) this.#run(name, a);
+    this.#runActions(before.state === 'MASTER' ? [name] : [], actions.map((action) => ({ member: name, action })));
+  }
+
+  /**
+   * Runs a step's actions. A MASTER that yields in this step may still send the adverts the step
+   * asked for first (higher_prio_send_advert, the priority-0 farewell) although its state is BACKUP.
+   */
+  #runActions(wasMaster: readonly string[], actions: ReadonlyArray<{ readonly member: string; readonly action: Action }>): void {
+    for (const name of wasMaster) this.#wasMaster.add(name);
+    try {
+      for (const { member, action } of actions) this.#run(member, action);
+    } finally {
+      this.#wasMaster.clear();
+    }
   }
 
   #stepGroup(group: string, ev: SyncGroupEvent): void {
@@ -162,10 +178,20 @@ export class VrrpDriver {
     if (g === undefined) throw new Error(`no sync group ${group}`);
     const { next, actions } = stepGroup(g, ev);
     this.#groups = { ...this.#groups, [group]: next };
+    const memberActions: Array<{ member: string; action: Action }> = [];
+    const flush = (): void => {
+      const masters = Object.entries(g.members).flatMap(([n, m]) => (m.state === 'MASTER' ? [n] : []));
+      this.#runActions(masters, memberActions.splice(0));
+    };
     for (const a of actions) {
-      if (a.type === 'member') this.#run(a.member, a.action);
-      else this.#ports.performGroup?.(group, a);
+      if (a.type === 'member') {
+        memberActions.push({ member: a.member, action: a.action });
+        continue;
+      }
+      flush();
+      this.#ports.performGroup?.(group, a);
     }
+    flush();
   }
 
   #run(name: string, a: Action): void {
@@ -199,8 +225,8 @@ export class VrrpDriver {
 
   #sendAdvert(name: string, priority: number): void {
     const inst = this.instance(name);
-    // Only a master advertises; priority 0 is the farewell of one that is leaving.
-    if (priority > 0 && inst.state !== 'MASTER') throw new Error(`${name}: advert in ${inst.state}`);
+    // Only a master advertises (or one yielding in this very step); priority 0 is the farewell of one leaving.
+    if (priority > 0 && inst.state !== 'MASTER' && !this.#wasMaster.has(name)) throw new Error(`${name}: advert in ${inst.state}`);
     this.#ports.sendAdvert(name, advertOf(inst, this.family(name), priority));
   }
 

@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createLab, type Lab, type LabProcess, keepalivedConf, type KeepalivedConfOptions, labPrerequisites, startKeepalived, sweepStaleLabs, waitFor } from './lab.js';
-import { masterDownMs, sleep, startOurs } from './directors.js';
+import { garpsFrom, masterDownMs, sleep, startOurs, unsolicitedNasFrom } from './directors.js';
+import { internetChecksum, pseudoHeader } from '../../src/testing/packet-builder.js';
 
 const missing = labPrerequisites();
 if (missing.length > 0) console.warn(`test/integration/vrrp-interop.test.ts SKIPPED: ${missing.join('; ')}`);
@@ -105,9 +106,24 @@ describe.skipIf(missing.length > 0)('VRRP interop with keepalived 2.2.7', () => 
     expect(await holds('b', vip)).toBe(false);
     expect(ours.output()).not.toMatch(/Entering MASTER STATE/);
 
+    const capture = await lab.capture();
     ka.kill('SIGKILL', 'group');
     await ka.exited;
     await waitFor(async () => holds('b', vip), masterDownMs(80, intervalMs) + 1_500, 'the VIP on b after keepalived died');
+    await sleep(300);
+    const frames = await capture.stop();
+    // Our takeover is announced: a GARP for an IPv4 VIP, an unsolicited NA with a valid checksum for IPv6.
+    if (vip.includes(':')) {
+      const nas = unsolicitedNasFrom(frames, lab.hosts.b.mac);
+      expect(nas.length).toBeGreaterThan(0);
+      for (const f of nas) {
+        expect(f.ip).toMatchObject({ src: vip, dst: 'ff02::1', ttl: 255 });
+        expect(icmpv6ChecksumOk(f.ip?.src ?? '', f.ip?.dst ?? '', f.ip?.payload ?? new Uint8Array())).toBe(true);
+        expect(Buffer.from(f.ip?.payload.subarray(26, 32) ?? []).toString('hex')).toBe(lab.hosts.b.mac.replaceAll(':', ''));
+      }
+    } else {
+      expect(garpsFrom(frames, lab.hosts.b.mac, vip).length).toBeGreaterThan(0);
+    }
     // The killed keepalived left its VIP behind; remove exactly that address.
     await lab.hosts.a.exec(['ip', 'addr', 'del', vip.includes(':') ? `${vip}/64` : `${vip}/24`, 'dev', 'eth0']);
 
@@ -130,3 +146,10 @@ function dropRecords(output: string, reason: string): unknown[] {
 
 /** Our keepalived-style console lines (stderr with -l), without the JSON records (stdout). */
 const consoleLines = (output: string): string[] => output.split('\n').filter((l) => l !== '' && !l.startsWith('{'));
+
+/** RFC 4443 §2.3: the ICMPv6 checksum over the pseudo-header (next header 58) verifies to 0. */
+function icmpv6ChecksumOk(src: string, dst: string, icmp: Uint8Array): boolean {
+  const ph = pseudoHeader(6, src, dst, icmp.length);
+  ph[ph.length - 1] = 58;
+  return internetChecksum(ph, icmp) === 0;
+}
