@@ -55,7 +55,11 @@ export interface VrrpDaemonDeps {
   readonly trackers: TrackerPort;
   readonly openChannel: (
     options: ChannelOptions & { readonly ifname: string },
-    handlers: { onAdvert: (advert: Advert, from: string, ttl: number) => void; onDrop: (reason: ChannelDropReason, from: string) => void },
+    handlers: {
+      onAdvert: (advert: Advert, from: string, ttl: number) => void;
+      onDrop: (reason: ChannelDropReason, from: string) => void;
+      onError: (err: Error) => void;
+    },
   ) => VrrpChannel;
 }
 
@@ -189,6 +193,7 @@ export class VrrpDaemon {
           if (stats !== undefined) countDrop(stats, reason);
           log.debug({ reason, from, detail: `${reason} from ${from}` }, 'dropped VRRP packet');
         },
+        onError: (err) => log.error({ err }, 'VRRP socket receive error'),
       },
     );
     this.#channels.set(p.name, channel);

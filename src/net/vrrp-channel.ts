@@ -24,8 +24,8 @@ export interface RawMessage {
 
 export interface RawIo {
   send(data: Uint8Array, dst: string, opts: { readonly ifindex: number; readonly dontRoute: boolean }): void;
-  /** Starts delivery; the handler runs once per datagram. */
-  start(onMessage: (msg: RawMessage) => void): void;
+  /** Starts delivery; the handler runs once per datagram; socket errors go to onError (delivery goes on). */
+  start(onMessage: (msg: RawMessage) => void, onError: (err: Error) => void): void;
   close(): void;
 }
 
@@ -64,6 +64,8 @@ export type ChannelDropReason =
 export interface ChannelHandlers {
   readonly onAdvert: (advert: Advert, from: string, ttl: number) => void;
   readonly onDrop: (reason: ChannelDropReason, from: string) => void;
+  /** A receive error of the socket (e.g. the interface went away); the channel stays open. */
+  readonly onError?: (err: Error) => void;
 }
 
 const TTL_REQUIRED = 255; // RFC 5798 §5.1.1.3 / §7.1
@@ -80,7 +82,10 @@ export class VrrpChannel {
     this.#io = io;
     this.#o = options;
     this.#handlers = handlers;
-    io.start((msg) => this.#receive(msg));
+    io.start(
+      (msg) => this.#receive(msg),
+      (err) => handlers.onError?.(err),
+    );
   }
 
   get isUnicast(): boolean {

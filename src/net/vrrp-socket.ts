@@ -40,7 +40,7 @@ function configure(s: RawSocket, o: ChannelOptions & { readonly ifname: string }
 function rawIo(s: RawSocket): RawIo {
   return {
     send: (data, dst, opts) => s.send(data, dst, opts),
-    start: (fn) => s.start(fn),
+    start: (fn, onError) => s.start(fn, onError),
     close: () => s.close(),
   };
 }
