@@ -52,3 +52,26 @@ export function pton6(s: string): number[] | undefined {
   return bytes;
 }
 
+
+/** Dotted quad of 4 bytes. */
+export function ntop4(b: Uint8Array): string {
+  return `${b[0] ?? 0}.${b[1] ?? 0}.${b[2] ?? 0}.${b[3] ?? 0}`;
+}
+
+/** RFC 5952 text of 16 bytes: lower case, no leading zeros, the longest run (first on a tie) of ≥ 2 zero groups as `::`. */
+export function ntop6(b: Uint8Array): string {
+  const g = Array.from({ length: 8 }, (_, i) => ((b[2 * i] ?? 0) << 8) | (b[2 * i + 1] ?? 0));
+  // RFC 5952 §5: IPv4-mapped addresses keep their dotted-quad tail.
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return `::ffff:${ntop4(b.subarray(12, 16))}`;
+  let bestAt = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) [bestAt, bestLen] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  const hex = (xs: number[]): string => xs.map((x) => x.toString(16)).join(':'); // §4.1, §4.3
+  if (bestAt < 0) return hex(g);
+  return `${hex(g.slice(0, bestAt))}::${hex(g.slice(bestAt + bestLen))}`;
+}

@@ -6,6 +6,7 @@
 // File layout: https://www.tcpdump.org/manpages/pcap-savefile.5.html (24-byte global header, then records of
 // a 16-byte header and `incl_len` bytes of packet data). The magic number also tells the writer's byte order
 // and whether the second timestamp field counts microseconds or nanoseconds.
+import { ntop6 } from '../lib/ip-address.js';
 
 export interface PcapIp {
   readonly version: 4 | 6;
@@ -178,20 +179,5 @@ function formatIpv4(b: Uint8Array): string {
   return Array.from(b).join('.');
 }
 
-/** RFC 5952 §4 text for 16 bytes: lower case, no leading zeros, the longest run (first if tied) of two or more zero groups as `::`. */
-export function formatIpv6(b: Uint8Array): string {
-  const groups = Array.from({ length: 8 }, (_, i) => u16(b, 2 * i));
-  // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad.
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return `::ffff:${formatIpv4(b.subarray(12, 16))}`;
-  let bestAt = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) [bestAt, bestLen] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestAt < 0) return hex.join(':');
-  return `${hex.slice(0, bestAt).join(':')}::${hex.slice(bestAt + bestLen).join(':')}`;
-}
+/** RFC 5952 text for 16 bytes (src/lib/ip-address.ts). */
+export const formatIpv6 = ntop6;

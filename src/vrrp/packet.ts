@@ -4,7 +4,7 @@
 // RangeError only when handed an Advert that breaks the codec's invariants
 // (the config layer validates and rounds values before they get here).
 import { finishChecksum as finish, sum16 } from '../lib/inet-checksum.js';
-import { pton4, pton6 } from '../lib/ip-address.js';
+import { ntop4, ntop6, pton4, pton6 } from '../lib/ip-address.js';
 import type { Advert, AdvertAuth, IpFamily } from './advert.js';
 
 /** RFC 5798 §5.1.1.4 / RFC 3768 §5.2.4: IP protocol number assigned to VRRP. */
@@ -402,22 +402,5 @@ function parseIpv6(text: string): Uint8Array | undefined {
 }
 
 function formatAddress(family: IpFamily, b: Uint8Array): string {
-  if (family === 4) return `${b[0] ?? 0}.${b[1] ?? 0}.${b[2] ?? 0}.${b[3] ?? 0}`;
-  const g = Array.from({ length: 8 }, (_, i) => ((b[2 * i] ?? 0) << 8) | (b[2 * i + 1] ?? 0));
-  // RFC 5952 §5: IPv4-mapped addresses keep their dotted-quad tail.
-  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) {
-    return `::ffff:${formatAddress(4, b.subarray(12, 16))}`;
-  }
-  // RFC 5952 §4.2: compress the longest run (≥ 2 groups, first on a tie) of zero groups.
-  let bestAt = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) [bestAt, bestLen] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  const hex = (xs: number[]): string => xs.map((x) => x.toString(16)).join(':'); // §4.1, §4.3
-  if (bestAt < 0) return hex(g);
-  return `${hex(g.slice(0, bestAt))}::${hex(g.slice(bestAt + bestLen))}`;
+  return family === 4 ? ntop4(b) : ntop6(b);
 }
