@@ -7,6 +7,9 @@
 # at top level is an item of its own, and blocks still open at end of input are
 # closed by it ("unclosed"). Tokens come from src/config/lexer.ts through a
 # small adapter (src/config/parse.ts); each ends a line with an `eol` token.
+# Since a line's words never change the structure, the reader's statement
+# stream is parsed from one `word` per words line (cached by line kinds);
+# parseTree() feeds every token.
 
 @preprocessor typescript
 

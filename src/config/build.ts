@@ -7,7 +7,8 @@
 import type { Diagnostic } from './diagnostics.js';
 import { DiagnosticSink, MissingParameter, StmtStream, keywordIndex, processStream } from './engine.js';
 import { suggestKeyword } from './suggest.js';
-import type { BlockSpec, KeywordSpec, Pass, Stmt } from './engine.js';
+import type { BlockSpec, KeywordSpec, Pass } from './engine.js';
+import type { StmtList } from './stmt.js';
 import type { HostFacts } from './host.js';
 import type { BuildState, Config } from './model.js';
 import { createGlobalSection, globalRootKeywords, validateGlobal } from './schema/global-defs.js';
@@ -49,7 +50,7 @@ function makeSuggester(): (block: string, word: string, known: readonly string[]
 
 const PASSES: readonly Pass[] = ['parent', 'checker', 'vrrp', 'bfd'];
 
-export function buildConfig(stmts: readonly Stmt[], host: HostFacts, sink: DiagnosticSink): BuildResult {
+export function buildConfig(stmts: StmtList, host: HostFacts, sink: DiagnosticSink): BuildResult {
   const config: Config = {
     global: createGlobalSection(host),
     vrrp: createVrrpSection(),

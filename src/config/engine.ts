@@ -4,62 +4,11 @@
  * and the number/boolean readers with keepalived's messages. The keyword tables
  * in schema/ are data for this engine.
  */
-import type { Item } from './cst.js';
 import type { Diagnostic, KaClass, SourceLoc } from './diagnostics.js';
 import { severityOf } from './diagnostics.js';
-import type { Token } from './lexer.js';
-import type { LogicalLine } from './load.js';
-import { tokenLoc } from './parse.js';
+import type { Stmt, StmtList } from './stmt.js';
 
-/** One line of the stream the keyword walk reads: words, `{` or `}`. */
-export interface Stmt {
-  readonly kind: 'words' | 'open' | 'close';
-  readonly words: readonly string[];
-  readonly tokens: readonly Token[];
-  readonly loc: SourceLoc;
-  /** The logical line text (the script tokeniser re-reads it, as keepalived does). */
-  readonly raw: string;
-}
-
-export function flattenItems(items: readonly Item[], lines: readonly LogicalLine[]): Stmt[] {
-  const out: Stmt[] = [];
-  const brace = (t: Token, kind: 'open' | 'close'): Stmt => {
-    const w = kind === 'open' ? '{' : '}';
-    return { kind, words: [w], tokens: [t], loc: tokenLoc(lines, t), raw: w };
-  };
-  const walk = (list: readonly Item[]): void => {
-    for (let k = 0; k < list.length; k++) {
-      const it = list[k] as Item;
-      switch (it.kind) {
-        case 'line': {
-          const tw = it.words;
-          const first = tw[0];
-          if (!first) break;
-          const words: string[] = new Array<string>(tw.length);
-          for (let i = 0; i < tw.length; i++) words[i] = (tw[i] as Token).value;
-          out.push({
-            kind: 'words',
-            words,
-            tokens: tw,
-            loc: tokenLoc(lines, first),
-            raw: lines[first.lineIndex]?.text ?? '',
-          });
-          break;
-        }
-        case 'block':
-          out.push(brace(it.open, 'open'));
-          walk(it.items);
-          if (it.close) out.push(brace(it.close, 'close'));
-          break;
-        case 'stray':
-          out.push(brace(it.token, 'close'));
-          break;
-      }
-    }
-  };
-  walk(items);
-  return out;
-}
+export type { Stmt } from './stmt.js';
 
 /** keepalived exits at once (status 2) when a handler reads a missing word. */
 export class MissingParameter extends Error {
@@ -81,39 +30,20 @@ export interface ReportOptions {
   readonly hint?: string;
 }
 
-/** Per statement list: for each `{`, the index just past its matching `}` (keepalived's brace count). */
-const blockEnds = new WeakMap<readonly Stmt[], Int32Array>();
-function computeBlockEnds(stmts: readonly Stmt[]): Int32Array {
-  const n = stmts.length;
-  // Unclosed blocks run to the end: skipBlock's last next() leaves pos at n + 1.
-  const ends = new Int32Array(n).fill(n + 1);
-  const stack: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const k = (stmts[i] as Stmt).kind;
-    if (k === 'open') stack.push(i);
-    else if (k === 'close' && stack.length > 0) ends[stack.pop() as number] = i + 1;
-  }
-  return ends;
-}
-
 /** The stream of statements a pass walks. */
 export class StmtStream {
   pos = 0;
-  constructor(readonly stmts: readonly Stmt[]) {}
+  constructor(readonly stmts: StmtList) {}
   /** Index just past the `}` matching the `{` at `open` (past the end when unclosed). */
   endOfBlock(open: number): number {
-    let m = blockEnds.get(this.stmts);
-    if (!m) {
-      m = computeBlockEnds(this.stmts);
-      blockEnds.set(this.stmts, m);
-    }
-    return m[open] ?? this.stmts.length + 1;
+    return this.stmts.blockEnds()[open] ?? this.stmts.length + 1;
   }
   next(): Stmt | undefined {
-    return this.stmts[this.pos++];
+    return this.stmts.at(this.pos++);
   }
-  peek(): Stmt | undefined {
-    return this.stmts[this.pos];
+  /** The kind of the next statement, without making it. */
+  peekKind(): Stmt['kind'] | undefined {
+    return this.stmts.kind(this.pos);
   }
 }
 
@@ -182,8 +112,8 @@ export class HandlerCtx<T> {
     return this.stmt.words[0] ?? '';
   }
   locOf(i: number): SourceLoc {
-    const t = this.stmt.tokens[i];
-    return t ? { ...this.stmt.loc, col: this.stmt.loc.col + (t.offset - (this.stmt.tokens[0]?.offset ?? 0)) } : this.stmt.loc;
+    const d = this.stmt.colOffset(i);
+    return d === undefined ? this.stmt.loc : { ...this.stmt.loc, col: this.stmt.loc.col + d };
   }
 
   /** Same target, another statement (value-block lines). */
@@ -299,8 +229,23 @@ function invalid(r: Pick<HandlerCtx<unknown>, 'report'>, message: string): undef
   return undefined;
 }
 
+/**
+ * A plain run of at most `maxLen` ASCII digits: the usual number, which the readers
+ * below take without their regexes (the value is exact below 2^53).
+ */
+function isDigits(s: string, maxLen: number): boolean {
+  const n = s.length;
+  if (n === 0 || n > maxLen) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** C strtol/strtoul base 10 on the whole string: undefined if trailing junk. */
 function parseC10(s: string): { value: number; clean: boolean; empty: boolean } {
+  if (isDigits(s, 15)) return { value: Number(s), clean: true, empty: false };
   const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]*)/.exec(s);
   const digits = m?.[2] ?? '';
   const used = m?.[0].length ?? 0;
@@ -322,7 +267,8 @@ export function readUnsigned(
   min: number,
   max: number,
 ): number | undefined {
-  const t = s.replace(/^[ \t\n\v\f\r]+/, '');
+  const c0 = s.charCodeAt(0);
+  const t = c0 === 32 || (c0 >= 9 && c0 <= 13) ? s.replace(/^[ \t\n\v\f\r]+/, '') : s;
   if (t.startsWith('-')) return invalid(r, `negative number '${s}'`);
   const p = parseC10(t);
   if (!p.clean) return invalid(r, `invalid number '${s}'`);
@@ -339,6 +285,18 @@ export function readDecimal(
   max: number,
   shift: number,
 ): number | undefined {
+  const value = shift <= 9 && isDigits(s, 9) ? Number(s) * 10 ** shift : parseDecimal(r, s, shift);
+  if (value === undefined) return undefined;
+  if (value > 18446744073709551615) return invalid(r, `number '${s}' outside unsigned decimal range`);
+  if (value < min || value > max) {
+    const unit = 10 ** shift;
+    const fmt = (v: number): string => `${Math.floor(v / unit)}.${String(v % unit).padStart(shift, '0')}`;
+    return invalid(r, `number '${s}' outside range [${fmt(min)}, ${fmt(max)}]`);
+  }
+  return value;
+}
+
+function parseDecimal(r: Pick<HandlerCtx<unknown>, 'report'>, s: string, shift: number): number | undefined {
   if (s.startsWith('-')) return invalid(r, `negative number '${s}'`);
   const dp = s.indexOf('.');
   let places = dp >= 0 ? s.length - dp - 1 : 0;
@@ -354,12 +312,6 @@ export function readDecimal(
   let value = ok ? Number(digits.trim()) : 0;
   if (roundUp) value++;
   if (!ok) return invalid(r, `invalid number '${s}'`);
-  if (value > 18446744073709551615) return invalid(r, `number '${s}' outside unsigned decimal range`);
-  if (value < min || value > max) {
-    const unit = 10 ** shift;
-    const fmt = (v: number): string => `${Math.floor(v / unit)}.${String(v % unit).padStart(shift, '0')}`;
-    return invalid(r, `number '${s}' outside range [${fmt(min)}, ${fmt(max)}]`);
-  }
   return value;
 }
 
@@ -376,6 +328,7 @@ export function processStream<T>(
   needBob: boolean,
 ): void {
   let bob = needBob;
+  const table = keywordTable(spec);
   for (;;) {
     const s = stream.next();
     if (!s) return;
@@ -391,7 +344,7 @@ export function processStream<T>(
     }
     if (s.kind === 'close' && level > 0) return;
     const kwName = s.words[0] ?? '';
-    const kw = Object.hasOwn(spec.keywords, kwName) ? spec.keywords[kwName] : undefined;
+    const kw = table.get(kwName);
     if (!kw) {
       env.reporter.report('UNKNOWN_KEYWORD', 'KA_CFG_UNKNOWN_KEYWORD', `Unknown keyword '${kwName}'`, {
         loc: s.loc,
@@ -414,9 +367,23 @@ export function processStream<T>(
       }
       processStream(stream, kw.sub.spec, child, env, level + 1, true);
       // keepalived runs the close handler while reading the block's `}`: messages carry that line.
-      kw.sub.close?.(ctx.with(child, stream.stmts[stream.pos - 1] ?? s), target);
+      kw.sub.close?.(ctx.with(child, stream.stmts.at(stream.pos - 1) ?? s), target);
     }
   }
+}
+
+/**
+ * A block's keywords as a Map, made once per table: looking a freshly sliced word
+ * up as an object key hashes and internalises it, twice with the own-property check.
+ */
+const keywordTables = new WeakMap<BlockSpec<unknown>, Map<string, KeywordSpec<unknown>>>();
+function keywordTable<T>(spec: BlockSpec<T>): Map<string, KeywordSpec<T>> {
+  let m = keywordTables.get(spec as BlockSpec<unknown>);
+  if (!m) {
+    m = new Map(Object.entries(spec.keywords as Record<string, KeywordSpec<unknown>>));
+    keywordTables.set(spec as BlockSpec<unknown>, m);
+  }
+  return m as Map<string, KeywordSpec<T>>;
 }
 
 function hintFor<T>(env: EngineEnv, spec: BlockSpec<T>, word: string): { hint?: string } {
@@ -440,15 +407,13 @@ export function keywordIndex(root: BlockSpec<unknown>): Map<string, string[]> {
 
 /** An inactive top-level keyword: skip its `{…}` if the next line opens one (keepalived: skip_sublevel = -1). */
 function skipInactive(stream: StmtStream): void {
-  const n = stream.peek();
-  if (!n || n.kind !== 'open') return;
+  if (stream.peekKind() !== 'open') return;
   skipBlock(stream);
 }
 
 /** keepalived: skip_block(true) — drop a following `{…}`, counting braces. */
-export function skipBlock(stream: StmtStream): void {
-  const n = stream.peek();
-  if (!n || n.kind !== 'open') return;
+function skipBlock(stream: StmtStream): void {
+  if (stream.peekKind() !== 'open') return;
   stream.pos = stream.endOfBlock(stream.pos);
 }
 

@@ -5,12 +5,13 @@
 import { buildConfig } from './build.js';
 import { configTestExitCode } from './diagnostics.js';
 import type { Diagnostic } from './diagnostics.js';
-import { DiagnosticSink, flattenItems } from './engine.js';
+import { DiagnosticSink } from './engine.js';
 import type { HostFacts } from './host.js';
 import { preprocess } from './load.js';
 import type { ConfigFs } from './load.js';
 import type { Config } from './model.js';
 import { parseLines } from './parse.js';
+import { StmtList } from './stmt.js';
 
 export type { Config } from './model.js';
 export type { Diagnostic, SourceLoc, KaClass, Severity } from './diagnostics.js';
@@ -51,10 +52,10 @@ export function readConfig(opts: ReadOptions): ReadResult {
   for (const d of loaded.diagnostics) sink.add(d);
   const parsed = parseLines(loaded.lines);
   for (const d of parsed.diagnostics) sink.add(d);
-  const stmts = flattenItems(parsed.items, loaded.lines);
+  const stmts = parsed.stmts;
   if (loaded.strictIncludeFailed) {
     // keepalived: a strict include failure stops before any validation (exit 6).
-    const built = buildConfig([], opts.host, new DiagnosticSink());
+    const built = buildConfig(new StmtList(loaded.lines, 0, new Map()), opts.host, new DiagnosticSink());
     return { config: built.config, diagnostics: sink.list, exitCode: 6, files: loaded.files };
   }
   const built = buildConfig(stmts, opts.host, sink);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { memoryFs } from '../testing/memory-fs.js';
-import { decomment, physicalLines, preprocess } from './load.js';
+import { preprocess } from './load.js';
+import { decomment, physicalLines } from './physical-lines.js';
 
 const run = (files: Record<string, string | null>, opts: { configId?: string } = {}) =>
   preprocess(memoryFs(files), '/etc/k/keepalived.conf', { configId: opts.configId ?? 'node1', cwd: '/', random: () => 7 });
 const texts = (files: Record<string, string | null>, opts: { configId?: string } = {}) =>
-  run(files, opts).lines.map((l) => l.text);
+  run(files, opts).lines.text;
 const one = (text: string, opts: { configId?: string } = {}) => texts({ '/etc/k/keepalived.conf': text }, opts);
 
 describe('lexical quirks (keepalived-config.md §1)', () => {
@@ -39,7 +40,7 @@ describe('lexical quirks (keepalived-config.md §1)', () => {
       '/k.conf',
       { configId: 'x', cwd: '/' },
     ).lines;
-    expect(lines.map((l) => l.text)).toEqual(['router_id a']);
+    expect(lines.text).toEqual(['router_id a']);
   });
 
   it('splits lines longer than 1023 bytes the way fgets does', () => {
@@ -137,7 +138,7 @@ describe('~SEQ and ~LST (§2.5)', () => {
 
   it('rejects a zero step', () => {
     const r = run({ '/etc/k/keepalived.conf': '~SEQ(A, 1, 0, 3) x\n' });
-    expect(r.lines).toEqual([]);
+    expect(r.lines.text).toEqual([]);
     expect(r.diagnostics[0]?.message).toMatch(/Invalid ~SEQ values/);
   });
 });
@@ -149,11 +150,11 @@ describe('include (§2.2)', () => {
       '/etc/k/conf.d/b.conf': 'router_id b\n',
       '/etc/k/conf.d/a.conf': '\nrouter_id a\n',
     });
-    expect(r.lines.map((l) => l.text)).toEqual(['global_defs', '{', 'router_id a', 'router_id b', '}']);
-    const a = r.lines[2];
-    expect(a?.loc.file).toBe('conf.d/a.conf');
-    expect(a?.loc.line).toBe(2);
-    expect(a?.loc.includedFrom?.line).toBe(2);
+    expect(r.lines.text).toEqual(['global_defs', '{', 'router_id a', 'router_id b', '}']);
+    const a = r.lines.loc(2);
+    expect(a.file).toBe('conf.d/a.conf');
+    expect(a.line).toBe(2);
+    expect(a.includedFrom?.line).toBe(2);
   });
 
   it('brace alternatives and nested includes', () => {
@@ -177,7 +178,7 @@ describe('include (§2.2)', () => {
   it('skips executable files and directories', () => {
     const fs = memoryFs({ '/etc/k/keepalived.conf': 'include /etc/k/inc/*\n', '/etc/k/inc/x': { text: 'a\n', executable: true }, '/etc/k/inc/d': null });
     const r = preprocess(fs, '/etc/k/keepalived.conf', { configId: 'n', cwd: '/' });
-    expect(r.lines).toEqual([]);
+    expect(r.lines.text).toEqual([]);
     expect(r.diagnostics.map((d) => d.message)).toEqual([
       "Configuration file '/etc/k/inc/d/' is a directory - skipping",
       "Configuration file '/etc/k/inc/x' is not a regular non-executable file - skipping",
@@ -186,7 +187,7 @@ describe('include (§2.2)', () => {
 
   it('compat difference: a file that includes itself is an error, not endless recursion', () => {
     const r = run({ '/etc/k/keepalived.conf': 'include *\nx\n' });
-    expect(r.lines.map((l) => l.text)).toEqual(['x']);
+    expect(r.lines.text).toEqual(['x']);
     expect(r.diagnostics.map((d) => [d.kaClass, d.code])).toEqual([['FATAL', 'KA_CFG_INCLUDE_CYCLE']]);
   });
 
@@ -198,6 +199,6 @@ describe('include (§2.2)', () => {
 describe('the core reads no random source itself', () => {
   it('${_RANDOM MIN MAX} is MIN unless a random source is injected', () => {
     const r = preprocess(memoryFs({ '/k.conf': 'x ${_RANDOM 3 9}\n' }), '/k.conf', { configId: 'n', cwd: '/' });
-    expect(r.lines.map((l) => l.text)).toEqual(['x 3']);
+    expect(r.lines.text).toEqual(['x 3']);
   });
 });

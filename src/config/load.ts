@@ -9,15 +9,11 @@ import type { Diagnostic, KaClass, SourceLoc } from './diagnostics.js';
 import { severityOf } from './diagnostics.js';
 import { expandGlob, hasBrace, hasWildcard } from './glob.js';
 import type { ConfigFs } from './glob.js';
+import { LineTable } from './line-table.js';
 import { dirname, joinPath } from './paths.js';
+import { decomment, FgetsReader, MAXBUF, trimBlankEnd } from './physical-lines.js';
 
 export type { ConfigFs } from './glob.js';
-
-/** One line as the keyword parser sees it: words, or a lone `{` / `}`. */
-export interface LogicalLine {
-  readonly text: string;
-  readonly loc: SourceLoc;
-}
 
 export interface LoadOptions {
   /** keepalived's config id (`-i`), matched by `@id` lines. */
@@ -34,15 +30,14 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
-  readonly lines: LogicalLine[];
+  /** Lines as the keyword parser sees them: words, or a lone `{` / `}`. */
+  readonly lines: LineTable;
   readonly diagnostics: Diagnostic[];
   /** A strict include failed: keepalived exits 6 before validating anything. */
   readonly strictIncludeFailed: boolean;
   readonly files: string[];
 }
 
-// keepalived's fgets buffer (MAXBUF 1024): longer lines are read in pieces.
-const MAXBUF = 1024;
 const MAX_SUBST_LEN = MAXBUF - 1;
 const MAX_INCLUDE_DEPTH = 64;
 const MAX_FILES_OPENED = 10_000;
@@ -79,103 +74,12 @@ interface Seq {
 }
 
 interface OpenFile {
-  readonly name: string;
   readonly path: string;
-  readonly physical: PhysicalLine[];
-  pos: number;
+  readonly reader: FgetsReader;
   readonly cwd: string;
-  readonly includedFrom: SourceLoc | undefined;
+  /** LineTable origin: the file's display name and the include line that opened it. */
+  readonly origin: number;
   readonly savedIncludeCheck: number;
-}
-
-interface PhysicalLine {
-  readonly text: string;
-  readonly line: number;
-}
-
-/** Split file bytes the way fgets(buf, 1024) does; line numbers advance only on '\n'. */
-export function physicalLines(bytes: string): PhysicalLine[] {
-  const out: PhysicalLine[] = [];
-  let lineNo = 0;
-  let start = 0;
-  const n = bytes.length;
-  while (start < n) {
-    let nl = bytes.indexOf('\n', start);
-    if (nl === -1) nl = n;
-    // fgets returns at most MAXBUF-1 bytes including the '\n'
-    let segStart = start;
-    const end = nl < n ? nl + 1 : n;
-    while (end - segStart > MAXBUF - 1) {
-      out.push({ text: bytes.slice(segStart, segStart + MAXBUF - 1), line: lineNo });
-      segStart += MAXBUF - 1;
-    }
-    const hasNl = nl < n;
-    if (hasNl) lineNo++;
-    out.push({ text: bytes.slice(segStart, hasNl ? nl : end), line: hasNl ? lineNo : lineNo });
-    start = end;
-  }
-  return out;
-}
-
-/** Strips `\r\n`, leading blanks, comments; reports an unterminated quote. keepalived: decomment(). */
-export function decomment(raw: string): { text: string; unterminatedQuote: boolean } {
-  let s = raw;
-  let len = s.length;
-  while (len > 0 && (s.charCodeAt(len - 1) === 10 || s.charCodeAt(len - 1) === 13)) len--;
-  let i = 0;
-  while (i < len && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
-  let plain = true;
-  for (let k = i; k < len; k++) {
-    const c = s.charCodeAt(k);
-    // '!' '"' '#' '\\'
-    if (c === 33 || c === 34 || c === 35 || c === 92) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) {
-    while (len > i && (s.charCodeAt(len - 1) === 32 || s.charCodeAt(len - 1) === 9)) len--;
-    return { text: i === 0 && len === s.length ? s : s.slice(i, len), unterminatedQuote: false };
-  }
-  s = s.slice(i, len);
-  let quote = false;
-  let cont = false;
-  let skip = -1;
-  let out = '';
-  for (let p = 0; p < s.length; p++) {
-    const c = s[p];
-    if (c === '"') {
-      if (skip < 0) quote = !quote;
-      out += c;
-      continue;
-    }
-    if (c === '\\') {
-      if (p + 1 < s.length) {
-        const nx = s[p + 1];
-        if (!quote && (nx === '#' || nx === '!')) {
-          out += nx;
-        } else {
-          out += c + nx;
-        }
-        p++;
-        continue;
-      }
-      cont = true;
-      break;
-    }
-    if (!quote && skip < 0 && (c === '!' || c === '#')) skip = out.length;
-    out += c;
-  }
-  if (skip >= 0) out = out.slice(0, skip);
-  out = trimBlankEnd(out);
-  if (cont) out += '\\';
-  return { text: out, unterminatedQuote: quote };
-}
-
-function trimBlankEnd(s: string): string {
-  let len = s.length;
-  while (len > 0 && (s[len - 1] === ' ' || s[len - 1] === '\t')) len--;
-  return len === s.length ? s : s.slice(0, len);
 }
 
 const isAlpha = (c: string | undefined): boolean => c !== undefined && /[A-Za-z]/.test(c);
@@ -198,16 +102,27 @@ export class Preprocessor {
   private readonly seqs: Seq[] = [];
   private readonly stack: OpenFile[] = [];
   private readonly diagnostics: Diagnostic[] = [];
-  private readonly out: LogicalLine[] = [];
+  private readonly out = new LineTable();
   private readonly files: string[] = [];
   private includeCheck: number;
   private strictIncludeFailed = false;
-  private residue: { text: string; loc: SourceLoc } | undefined;
+  /** What follows a `{` or `}` on a line: the next logical line, at `residueCol`. */
+  private residue: string | undefined;
+  private residueCol = 0;
   private multilineNext: string | undefined;
   private readonly multilineStack: string[] = [];
   private multilineSeqDepth = 0;
   private defining: Definition | undefined;
-  private curLoc: SourceLoc = { file: '', line: 0, col: 1 };
+  // Where keepalived is reading (reports without a loc use it): a LineTable
+  // origin, line and column, kept as numbers; a SourceLoc is made when needed.
+  // Origin 0 is "no file yet".
+  private curOrigin = 0;
+  private curLine = 0;
+  private curCol = 1;
+  // Where the logical line being processed starts (a residue starts further right).
+  private lineOrigin = 0;
+  private lineNo = 0;
+  private lineCol = 1;
   private blockDepth = 0;
   private opened = 0;
 
@@ -216,6 +131,7 @@ export class Preprocessor {
     private readonly opts: LoadOptions,
   ) {
     this.includeCheck = opts.strictIncludes ? INCLUDE_ALL : 0;
+    this.out.addOrigin('', undefined);
     const random = opts.random ?? ((min: number) => min);
     this.defs.set('_PWD', { value: '', multiline: false, maxParams: 0, fn: () => this.currentDir() });
     this.defs.set('_INSTANCE', { value: '', multiline: false, maxParams: 0, fn: () => opts.configId });
@@ -234,7 +150,7 @@ export class Preprocessor {
   }
 
   private report(kaClass: KaClass, code: string, message: string, extra?: { host?: boolean; loc?: SourceLoc | null }): void {
-    const loc = extra?.loc === null ? undefined : (extra?.loc ?? this.curLoc);
+    const loc = extra?.loc === null ? undefined : (extra?.loc ?? this.out.locIn(this.curOrigin, this.curLine, this.curCol));
     this.diagnostics.push({
       severity: severityOf(kaClass),
       kaClass,
@@ -255,10 +171,7 @@ export class Preprocessor {
   /** Reads the main config (`-f`; may itself be a glob) and everything it includes. */
   load(mainPattern: string): LoadResult {
     this.openGlob(mainPattern, INCLUDE_R | INCLUDE_M | INCLUDE_W, undefined, this.opts.cwd, true);
-    for (;;) {
-      const line = this.readLine();
-      if (line === undefined) break;
-      this.out.push(line);
+    while (this.readLine()) {
       if (this.out.length > MAX_LINES) {
         this.report('FATAL', 'KA_CFG_TOO_LARGE', `configuration expands to more than ${MAX_LINES} lines - stopping`);
         break;
@@ -325,7 +238,7 @@ export class Preprocessor {
         );
         continue;
       }
-      if (this.stack.some((f) => f.path === m.path && f.pos > 0)) {
+      if (this.stack.some((f) => f.path === m.path && f.reader.started)) {
         // keepalived recurses until it runs out of file descriptors; a cycle is an error here.
         this.report('FATAL', 'KA_CFG_INCLUDE_CYCLE', `Configuration file '${display}' includes itself - skipping`);
         continue;
@@ -341,12 +254,10 @@ export class Preprocessor {
       }
       this.files.push(m.path);
       opened.push({
-        name: display,
         path: m.path,
-        physical: physicalLines(bytes),
-        pos: 0,
+        reader: new FgetsReader(bytes),
         cwd: display.includes('/') ? dirname(m.path) : cwd,
-        includedFrom: from,
+        origin: this.out.addOrigin(display, from),
         savedIncludeCheck: saved,
       });
     }
@@ -361,34 +272,41 @@ export class Preprocessor {
     for (;;) {
       const f = this.stack[this.stack.length - 1];
       if (!f) return undefined;
-      const pl = f.physical[f.pos++];
-      if (!pl) {
+      const r = f.reader;
+      if (!r.next()) {
         this.stack.pop();
         this.includeCheck = f.savedIncludeCheck;
         continue;
       }
-      const text = pl.text;
-      let len = text.length;
-      while (len > 0 && (text.charCodeAt(len - 1) === 10 || text.charCodeAt(len - 1) === 13)) len--;
-      if (len === 0) {
-        this.curLoc = f.includedFrom
-          ? { file: f.name, line: pl.line, col: 1, includedFrom: f.includedFrom }
-          : { file: f.name, line: pl.line, col: 1 };
+      const s = r.text;
+      const start = r.start;
+      let end = r.end;
+      while (end > start && (s.charCodeAt(end - 1) === 10 || s.charCodeAt(end - 1) === 13)) end--;
+      this.curOrigin = f.origin;
+      this.curLine = r.line;
+      if (end === start) {
+        this.curCol = 1;
         if (this.defining) this.endDefinition();
         continue;
       }
-      const raw = len === text.length ? text : text.slice(0, len);
-      let lead = 0;
-      while (lead < len && (raw.charCodeAt(lead) === 32 || raw.charCodeAt(lead) === 9)) lead++;
-      this.curLoc = f.includedFrom
-        ? { file: f.name, line: pl.line, col: lead + 1, includedFrom: f.includedFrom }
-        : { file: f.name, line: pl.line, col: lead + 1 };
-      const d = decomment(raw);
-      if (d.unterminatedQuote) {
-        this.report('GENERAL_ERROR', 'KA_CFG_QUOTE', `Unterminated quote '${d.text}'`);
+      let lead = start;
+      while (lead < end && (s.charCodeAt(lead) === 32 || s.charCodeAt(lead) === 9)) lead++;
+      this.curCol = lead - start + 1;
+      let text: string | undefined;
+      if (!r.hasSpecial(lead, end)) {
+        // decomment()'s plain case: drop trailing blanks
+        let e = end;
+        while (e > lead && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
+        text = s.slice(lead, e);
+      } else {
+        const d = decomment(s.slice(start, end));
+        if (d.unterminatedQuote) {
+          this.report('GENERAL_ERROR', 'KA_CFG_QUOTE', `Unterminated quote '${d.text}'`);
+        }
+        text = d.text;
       }
-      if (d.text.length === 0) continue;
-      return d.text;
+      if (text.length === 0) continue;
+      return text;
     }
   }
 
@@ -398,46 +316,48 @@ export class Preprocessor {
     this.defining = undefined;
   }
 
-  /** keepalived: read_line(), returns one logical line or undefined at EOF. */
-  readLine(): LogicalLine | undefined {
+  /** keepalived: read_line(): adds one logical line to the output; false at EOF. */
+  private readLine(): boolean {
     for (;;) {
       let buf: string;
-      let loc: SourceLoc;
-      if (this.residue) {
-        buf = this.residue.text;
-        loc = this.residue.loc;
+      if (this.residue !== undefined) {
+        buf = this.residue;
         this.residue = undefined;
-      } else if (this.seqs.length > this.multilineSeqDepth) {
-        buf = this.nextSeqLine();
-        loc = this.curLoc;
-      } else if (this.multilineNext !== undefined) {
-        const s = this.multilineNext;
-        const end = s.indexOf(DEF_LINE_END);
-        if (end < 0) {
-          buf = s;
-          const popped = this.multilineStack.pop();
-          this.multilineNext = popped;
-          if (popped === undefined) this.multilineSeqDepth = 0;
-        } else {
-          buf = s.slice(0, end);
-          this.multilineNext = s.slice(end + 1);
-        }
-        loc = this.curLoc;
+        this.lineCol = this.residueCol;
       } else {
-        const p = this.nextPhysical();
-        if (p === undefined) return undefined;
-        buf = p;
-        loc = this.curLoc;
-        if (this.defining) {
-          this.continueDefinition(buf);
-          continue;
+        if (this.seqs.length > this.multilineSeqDepth) {
+          buf = this.nextSeqLine();
+        } else if (this.multilineNext !== undefined) {
+          const s = this.multilineNext;
+          const end = s.indexOf(DEF_LINE_END);
+          if (end < 0) {
+            buf = s;
+            const popped = this.multilineStack.pop();
+            this.multilineNext = popped;
+            if (popped === undefined) this.multilineSeqDepth = 0;
+          } else {
+            buf = s.slice(0, end);
+            this.multilineNext = s.slice(end + 1);
+          }
+        } else {
+          const p = this.nextPhysical();
+          if (p === undefined) return false;
+          buf = p;
+          if (this.defining) {
+            this.continueDefinition(buf);
+            continue;
+          }
         }
+        this.lineOrigin = this.curOrigin;
+        this.lineNo = this.curLine;
+        this.lineCol = this.curCol;
       }
       if (buf.length === 0) continue;
       const processed = this.expand(buf);
       if (processed === undefined || processed.length === 0) continue;
-      if (this.checkInclude(processed, loc)) continue;
-      return this.splitBraces(processed, loc);
+      if (this.checkInclude(processed)) continue;
+      this.splitBraces(processed);
+      return true;
     }
   }
 
@@ -721,7 +641,7 @@ export class Preprocessor {
   }
 
   /** keepalived: is_include()/check_include(). */
-  private checkInclude(buf: string, loc: SourceLoc): boolean {
+  private checkInclude(buf: string): boolean {
     if (!buf.startsWith('include') || buf.length <= 7) return false;
     const c7 = buf[7] ?? '';
     let type: number;
@@ -743,32 +663,18 @@ export class Preprocessor {
                 : INCLUDE_R | INCLUDE_B;
     } else return false;
     const pattern = buf.slice(p).replace(/^[ \t]+/, '');
-    this.openGlob(pattern, type, loc, this.currentDir());
+    const from = this.out.locIn(this.lineOrigin, this.lineNo, this.lineCol);
+    this.openGlob(pattern, type, from, this.currentDir());
     return true;
   }
 
   /** keepalived: the end of read_line() — cut at the first `{`/`}` outside quotes; count depth. */
-  private splitBraces(input: string, loc: SourceLoc): LogicalLine {
+  private splitBraces(input: string): void {
     let buf = input;
-    let p = -1;
-    if (buf[0] === '{' || buf[0] === '}') p = 0;
-    else {
-      let i = 0;
-      while (i < buf.length) {
-        const c = buf[i];
-        if (c === '{' || c === '}') {
-          p = i;
-          break;
-        }
-        if (c === '"') {
-          const close = buf.indexOf('"', i + 1);
-          if (close < 0) break;
-          i = close + 1;
-          continue;
-        }
-        i++;
-      }
-    }
+    const open = buf.indexOf('{');
+    const close = buf.indexOf('}');
+    let p = open < 0 ? close : close < 0 ? open : Math.min(open, close);
+    if (p > 0 && buf.includes('"')) p = firstBraceOutsideQuotes(buf);
     if (p >= 0) {
       let skip = 0;
       if (p === 0) {
@@ -777,7 +683,8 @@ export class Preprocessor {
       }
       const rest = trimBlankEnd(buf.slice(p + skip));
       if (rest.length > 0) {
-        this.residue = { text: rest, loc: { ...loc, col: loc.col + p + skip } };
+        this.residue = rest;
+        this.residueCol = this.lineCol + p + skip;
       }
       buf = buf.slice(0, p + skip);
     }
@@ -785,13 +692,29 @@ export class Preprocessor {
     if (buf === '{') this.blockDepth++;
     else if (buf === '}') {
       if (this.blockDepth-- < 1) {
-        this.curLoc = loc;
-        this.report('UNEXPECTED_EOB', 'KA_CFG_EXTRA_EOB', "Extra '}' found", { loc });
+        this.curOrigin = this.lineOrigin;
+        this.curLine = this.lineNo;
+        this.curCol = this.lineCol;
+        this.report('UNEXPECTED_EOB', 'KA_CFG_EXTRA_EOB', "Extra '}' found");
         this.blockDepth = 0;
       }
     }
-    return { text: buf, loc };
+    this.out.push(buf, this.lineOrigin, this.lineNo, this.lineCol);
   }
+}
+
+/** The first `{` or `}` not inside "…"; an unmatched quote hides the rest of the line. -1 if none. */
+function firstBraceOutsideQuotes(buf: string): number {
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf.charCodeAt(i);
+    if (c === 123 || c === 125) return i;
+    if (c === 34) {
+      const close = buf.indexOf('"', i + 1);
+      if (close < 0) return -1;
+      i = close;
+    }
+  }
+  return -1;
 }
 
 /** Convenience: run the preprocessor over a main config path. */

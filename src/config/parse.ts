@@ -1,153 +1,178 @@
 /**
- * Stage 2: logical lines → tokens (moo) → CST (nearley).
+ * Stage 2: logical lines → tokens (moo) → CST (nearley) → the statement stream
+ * the keyword walk reads.
  *
  * The file is cut into top-level items (a line, a brace-balanced block, a stray
  * `}`, or blocks left open at the end) and nearley parses each one. nearley's
  * Earley chart grows with its input, so one parse of a 100k-line file is slow and
- * large; per item it stays small. The tree nearley builds depends only on the
- * sequence of token *types*, so a parse is cached by that sequence and re-used
- * for items of the same shape (generated configs repeat a few shapes thousands
- * of times) — the cache holds the tree over token positions, never the words.
+ * large; per item it stays small.
+ *
+ * What the grammar decides is the line structure: which line opens, closes or
+ * sits in which block. `line -> word:+ %eol` makes the number (and quoting) of a
+ * line's words irrelevant to it, so the statement stream is parsed from one
+ * token per line kind — a words line as one `word` and its `eol` — and the parse
+ * is cached by the item's sequence of line kinds: generated configs repeat a few
+ * shapes thousands of times. The cache keeps the tree flattened into a plan
+ * (which line of the item each statement is), so a hit costs two numbers per
+ * statement. `parseTree()` parses the full token stream, for tests and tools.
+ *
+ * Only lines with a quote (or starting with a blank moo skips) are lexed here,
+ * for their words and the unmatched-quote error; `StmtList` splits the others
+ * when the walk reads them.
  */
 import nearley from 'nearley';
 import type { Block, Item, Line } from './cst.js';
-import type { Diagnostic, SourceLoc } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics.js';
 import grammar from './generated/grammar.js';
-import type { LogicalLine } from './load.js';
 import { lexLine } from './lexer.js';
 import type { Token, TokenType } from './lexer.js';
+import type { LineTable } from './line-table.js';
+import { StmtList } from './stmt.js';
 
 const compiled = nearley.Grammar.fromCompiled(grammar);
 
 export interface ParseResult {
-  readonly items: Item[];
+  readonly stmts: StmtList;
   readonly diagnostics: Diagnostic[];
 }
 
-export function tokenLoc(lines: readonly LogicalLine[], t: Token): SourceLoc {
-  const l = lines[t.lineIndex];
-  if (!l) return { file: '', line: 0, col: 0 };
-  // Offset 0 (the usual case: logical lines start with their first word) shares the line's loc.
-  if (t.offset <= 0) return l.loc;
-  return { ...l.loc, col: l.loc.col + t.offset };
-}
-
-/** Lexes every logical line; adds an `eol` token to each non-empty one. */
-export function tokenize(lines: readonly LogicalLine[], diagnostics: Diagnostic[]): Token[] {
-  const out: Token[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (!l) continue;
-    const lexed = lexLine(l.text, i);
-    if (lexed.unmatchedQuote) {
-      diagnostics.push({
-        severity: 'error',
-        kaClass: 'UNMATCHED_QUOTE',
-        code: 'KA_CFG_QUOTE',
-        message: `Unmatched quote: '${l.text}'`,
-        loc: l.loc,
-      });
-    }
-    if (lexed.tokens.length === 0) continue;
-    for (const t of lexed.tokens) out.push(t);
-    out.push({ type: 'eol', value: '', lineIndex: i, offset: l.text.length });
-  }
-  return out;
-}
-
-/** Splits the token stream into top-level items: [start, end) ranges. */
-function topLevelRanges(tokens: readonly Token[]): [number, number][] {
-  const ranges: [number, number][] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (!t) continue;
-    if (t.type === 'lbrace') depth++;
-    else if (t.type === 'rbrace') depth = Math.max(0, depth - 1);
-    else if (t.type === 'eol' && depth === 0) {
-      ranges.push([start, i + 1]);
-      start = i + 1;
-    }
-  }
-  if (start < tokens.length) ranges.push([start, tokens.length]);
-  return ranges;
-}
-
+/** What nearley is fed for a line kind: a token's type and the line of the item it stands for. */
 interface StandIn {
   readonly type: TokenType;
-  readonly i: number;
+  readonly k: number;
 }
 
-const shapeCache = new Map<string, unknown>();
+// Line kinds, one character each in a cache key.
+const WORDS = 'w';
+const OPEN = '{';
+const CLOSE = '}';
+const KIND_TOKEN: Readonly<Record<string, TokenType>> = { [WORDS]: 'word', [OPEN]: 'lbrace', [CLOSE]: 'rbrace' };
+
+/** Pairs (statement kind, line of the item), in stream order, by item shape. */
+const shapeCache = new Map<string, Int32Array>();
 const SHAPE_CACHE_MAX = 4096;
 
-function parseShape(types: readonly TokenType[]): unknown {
-  const key = types.join(',');
+/** Characters that only moo's rules handle: '"' (qstring, badquote), braces inside words, '\n' (none). */
+const NEEDS_MOO = /["{}\n]/;
+// moo's `ws` rule: [ \t\f\v\r]
+const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 12 || c === 11 || c === 13;
+
+/** The lines of one top-level item: their kinds as a key, and their line indexes. */
+class ItemBuffer {
+  key = '';
+  readonly lines: number[] = [];
+  add(kind: string, line: number): void {
+    this.key += kind;
+    this.lines.push(line);
+  }
+  clear(): void {
+    this.key = '';
+    this.lines.length = 0;
+  }
+}
+
+/**
+ * Classifies every logical line and hands each top-level item to `emit`. An item
+ * ends at a line that leaves the brace depth at 0 (only a lone `{` or `}` is a
+ * brace). Lines that needed moo leave their words in `lexed`; lines without a
+ * word are no statement.
+ */
+function forEachItem(
+  lines: LineTable,
+  diagnostics: Diagnostic[],
+  lexed: Map<number, readonly string[]>,
+  emit: (item: ItemBuffer) => void,
+): void {
+  const item = new ItemBuffer();
+  let depth = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines.text[i] as string;
+    if (text === '{') {
+      item.add(OPEN, i);
+      depth++;
+    } else if (text === '}') {
+      item.add(CLOSE, i);
+      depth = Math.max(0, depth - 1);
+    } else if (!isBlank(text.charCodeAt(0)) && !NEEDS_MOO.test(text)) {
+      // A plain line that starts with a word (the preprocessor never yields an empty one).
+      item.add(WORDS, i);
+    } else {
+      const { tokens, unmatchedQuote } = lexLine(text, i);
+      if (unmatchedQuote) {
+        diagnostics.push({
+          severity: 'error',
+          kaClass: 'UNMATCHED_QUOTE',
+          code: 'KA_CFG_QUOTE',
+          message: `Unmatched quote: '${text}'`,
+          loc: lines.loc(i),
+        });
+      }
+      if (tokens.length === 0) continue;
+      item.add(WORDS, i);
+      lexed.set(
+        i,
+        tokens.map((t) => t.value),
+      );
+    }
+    if (depth === 0) {
+      emit(item);
+      item.clear();
+    }
+  }
+  if (item.lines.length > 0) emit(item);
+}
+
+function planFor(key: string): Int32Array {
   const hit = shapeCache.get(key);
   if (hit !== undefined) return hit;
-  const parser = new nearley.Parser(compiled);
-  const standIns: StandIn[] = types.map((type, i) => ({ type, i }));
-  parser.feed(standIns as unknown as string);
-  const result: unknown = (parser.results as unknown[])[0] ?? null;
+  const standIns: StandIn[] = [];
+  for (let k = 0; k < key.length; k++) {
+    standIns.push({ type: KIND_TOKEN[key[k] as string] as TokenType, k }, { type: 'eol', k });
+  }
+  const plan: number[] = [];
+  planOf(parseItem(standIns as unknown as Token[]), plan);
+  const shape = Int32Array.from(plan);
   if (shapeCache.size >= SHAPE_CACHE_MAX) shapeCache.clear();
-  shapeCache.set(key, result);
-  return result;
+  shapeCache.set(key, shape);
+  return shape;
 }
 
-function tok(t: unknown, tokens: readonly Token[], base: number): Token {
-  return tokens[base + (t as StandIn).i] as Token;
+/** nearley's tree for one item's tokens. */
+function parseItem(tokens: Token[]): Item[] {
+  let tree: unknown;
+  try {
+    const parser = new nearley.Parser(compiled);
+    parser.feed(tokens as unknown as string);
+    tree = (parser.results as unknown[])[0];
+  } catch {
+    tree = undefined;
+  }
+  // Cannot happen for streams the lexer makes (the grammar accepts every brace
+  // layout); keep the words as plain lines rather than lose them.
+  return Array.isArray(tree) ? (tree as Item[]) : fallbackItems(tokens);
 }
 
-/** Re-creates a cached tree over the real tokens of one item (the tree holds stand-ins). */
-function instantiate(items: readonly Item[], tokens: readonly Token[], base: number): Item[] {
-  const out: Item[] = new Array(items.length);
-  for (let k = 0; k < items.length; k++) {
-    const it = items[k] as Item;
+const lineOf = (t: Token): number => (t as unknown as StandIn).k;
+
+/** keepalived's view of the tree: `{` and `}` are lines of their own, in file order (StmtList kind codes). */
+function planOf(items: readonly Item[], out: number[]): void {
+  for (const it of items) {
     switch (it.kind) {
       case 'line': {
-        const words: Token[] = new Array(it.words.length);
-        for (let w = 0; w < it.words.length; w++) words[w] = tok(it.words[w], tokens, base);
-        out[k] = { kind: 'line', words };
+        const first = it.words[0];
+        if (first) out.push(0, lineOf(first));
         break;
       }
       case 'block':
-        out[k] = {
-          kind: 'block',
-          open: tok(it.open, tokens, base),
-          items: instantiate(it.items, tokens, base),
-          close: it.close ? tok(it.close, tokens, base) : undefined,
-        };
+        out.push(1, lineOf(it.open));
+        planOf(it.items, out);
+        if (it.close) out.push(2, lineOf(it.close));
         break;
       case 'stray':
-        out[k] = { kind: 'stray', token: tok(it.token, tokens, base) };
+        out.push(2, lineOf(it.token));
         break;
     }
   }
-  return out;
-}
-
-/** Parses the token stream into the generic tree. Never throws on any token sequence. */
-export function parseTokens(tokens: readonly Token[]): Item[] {
-  const items: Item[] = [];
-  for (const [s, e] of topLevelRanges(tokens)) {
-    const types: TokenType[] = new Array(e - s);
-    for (let i = s; i < e; i++) types[i - s] = (tokens[i] as Token).type;
-    let tree: unknown;
-    try {
-      tree = parseShape(types);
-    } catch {
-      tree = null;
-    }
-    if (!Array.isArray(tree)) {
-      // Cannot happen for streams tokenize() makes (the grammar accepts every brace
-      // layout); keep the words as plain lines rather than lose them.
-      items.push(...fallbackItems(tokens.slice(s, e)));
-      continue;
-    }
-    for (const it of instantiate(tree as Item[], tokens, s)) items.push(it);
-  }
-  return items;
 }
 
 function fallbackItems(tokens: readonly Token[]): Item[] {
@@ -164,10 +189,32 @@ function fallbackItems(tokens: readonly Token[]): Item[] {
   return out;
 }
 
-export function parseLines(lines: readonly LogicalLine[]): ParseResult {
+/** The statement stream of a config. Never throws on any input. */
+export function parseLines(lines: LineTable): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const tokens = tokenize(lines, diagnostics);
-  return { items: parseTokens(tokens), diagnostics };
+  const lexed = new Map<number, readonly string[]>();
+  const stmts = new StmtList(lines, lines.length, lexed);
+  forEachItem(lines, diagnostics, lexed, (item) => {
+    const plan = planFor(item.key);
+    for (let j = 0; j < plan.length; j += 2) {
+      stmts.push(plan[j] as number, item.lines[plan[j + 1] as number] as number);
+    }
+  });
+  return { stmts, diagnostics };
+}
+
+/** The generic tree over every token (for tests and tools; not cached). */
+export function parseTree(lines: LineTable): Item[] {
+  const out: Item[] = [];
+  forEachItem(lines, [], new Map(), (item) => {
+    const tokens: Token[] = [];
+    for (const li of item.lines) {
+      const text = lines.text[li] as string;
+      tokens.push(...lexLine(text, li).tokens, { type: 'eol', value: '', lineIndex: li, offset: text.length });
+    }
+    out.push(...parseItem(tokens));
+  });
+  return out;
 }
 
 /** For grammar tests: how many parses nearley finds for a token-type sequence (must be exactly 1). */

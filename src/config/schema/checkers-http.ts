@@ -225,9 +225,11 @@ const httpKeywords: Record<string, KeywordSpec<HttpCtx>> = {
           url: { path: '', statusCodes: [], regexOptions: [], regexNoMatch: false, regexMinOffset: 0 },
           hasPath: false,
         };
-        c.target.urls.push(draft);
-        c.target.regexOptions = [];
-        return { ...c.target, draft };
+        const t = c.target;
+        t.urls.push(draft);
+        t.regexOptions = [];
+        const { state, vs, rs, checker, queued, urls, regexOptions } = t;
+        return { state, vs, rs, checker, queued, urls, regexOptions, draft };
       },
       { name: 'url', keywords: urlKeywords },
       urlEnd,
@@ -271,6 +273,6 @@ export function httpCheckerKeyword(type: 'HTTP_GET' | 'SSL_GET'): KeywordSpec<Rs
     },
     httpKeywords,
     httpEnd,
-    () => ({ urls: [], regexOptions: [] }),
+    (b) => ({ state: b.state, vs: b.vs, rs: b.rs, checker: b.checker, queued: b.queued, urls: [], regexOptions: [] }),
   );
 }

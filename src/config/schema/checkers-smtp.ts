@@ -75,5 +75,5 @@ export const smtpCheckerKeyword: KeywordSpec<RsCtx> = checkerBlock<SmtpChecker, 
   (c) => ({ ...baseChecker(c), type: 'SMTP_CHECK', connection: { fwmark: 0 }, heloName: SMTP_DEFAULT_HELO }),
   smtpKeywords,
   smtpEnd,
-  () => ({ hosts: [] }),
+  (b) => ({ state: b.state, vs: b.vs, rs: b.rs, checker: b.checker, queued: b.queued, hosts: [] }),
 );

@@ -62,6 +62,31 @@ export function formatIp(ip: IpBytes): string {
   return out;
 }
 
+/** Exactly what pton4() accepts: four decimal octets, no leading zeros, each at most 255. */
+function isDottedQuad(s: string): boolean {
+  let parts = 0;
+  let i = 0;
+  const n = s.length;
+  while (parts < 4) {
+    const start = i;
+    let v = 0;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+      i++;
+    }
+    const len = i - start;
+    if (len === 0 || len > 3 || v > 255 || (len > 1 && s.charCodeAt(start) === 48)) return false;
+    parts++;
+    if (parts < 4) {
+      if (s.charCodeAt(i) !== 46) return false;
+      i++;
+    }
+  }
+  return i === n;
+}
+
 /** keepalived: a port written as all zeros (or empty) means "no port". */
 export function portWord(port: string | undefined): string | undefined {
   return port !== undefined && /[^0]/.test(port) ? port : undefined;
@@ -78,6 +103,8 @@ export function readSockAddr(c: HandlerCtx<unknown>, ip: string, port: string | 
     if (p === undefined) return undefined;
     portNum = p;
   }
+  // inet_ntop() of a dotted quad as glibc accepts it is the text itself.
+  if (isDottedQuad(ip)) return { family: 'inet', address: ip, port: portNum };
   const cut = ip.search(/[-/]/);
   const parsed = parseIp(cut >= 0 ? ip.slice(0, cut) : ip);
   if (!parsed || parsed.family !== (ip.includes(':') ? 'inet6' : 'inet')) return undefined;

@@ -34,21 +34,18 @@ function openRs(c: HandlerCtx<VsCtx>): RsCtx | typeof SKIP {
     c.error(`Invalid real server ip address/port ${ip}/${port ?? '(null)'} - skipping`);
     return SKIP;
   }
-  const rs: RealServer = {
-    addr,
-    loc: c.loc,
-    writtenPort: addr.port,
-    written: {},
-    ...(vs.forwarding ? { forwarding: { ...vs.forwarding } } : {}),
-    weight: vs.weight,
-    uThreshold: 0,
-    lThreshold: 0,
-    alpha: vs.alpha,
-    inhibitOnFailure: vs.inhibitOnFailure,
-    delayLoopMs: vs.delayLoopMs,
-    connectTimeoutMs: vs.connectTimeoutMs,
-    checkers: [],
-  };
+  // Field by field, in the order --dump-conf prints: a conditional spread in the
+  // middle of an object literal builds every real server on V8's slow path.
+  const rs = { addr, loc: c.loc, writtenPort: addr.port, written: {} } as RealServer;
+  if (vs.forwarding) rs.forwarding = { ...vs.forwarding };
+  rs.weight = vs.weight;
+  rs.uThreshold = 0;
+  rs.lThreshold = 0;
+  rs.alpha = vs.alpha;
+  rs.inhibitOnFailure = vs.inhibitOnFailure;
+  rs.delayLoopMs = vs.delayLoopMs;
+  rs.connectTimeoutMs = vs.connectTimeoutMs;
+  rs.checkers = [];
   vs.realServers.push(rs);
   return { state, vs, rs };
 }

@@ -111,3 +111,24 @@ describe('virtual_server_group', () => {
     );
   });
 });
+
+describe('number readers', () => {
+  it.each([
+    ['weight 007', { weight: 7 }],
+    ['weight  7', { weight: 7 }],
+    ['delay_loop 6', { delayLoopMs: 6000 }],
+    ['delay_loop 06', { delayLoopMs: 6000 }],
+    ['delay_loop 4294', { delayLoopMs: 4294000 }],
+    ['connect_timeout 0000000001', { connectTimeoutMs: 1000 }],
+  ])('%s (plain digits take the fast path)', (kw, want) => {
+    expect(read(vs(kw)).config.lvs.virtualServers[0]).toMatchObject(want);
+  });
+
+  it.each([
+    ['weight 4294967296', ["5: number '4294967296' outside unsigned integer range"]],
+    ['weight 99999999999999999', ["5: number '99999999999999999' outside unsigned integer range"]],
+    ['delay_loop 4294967296', ["5: number '4294967296' outside range [0.000001, 4294.967295]"]],
+  ])('%s', (kw, want) => {
+    expect(msgs(vs(kw)).slice(0, want.length)).toEqual(want);
+  });
+});

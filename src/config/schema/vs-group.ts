@@ -141,7 +141,14 @@ export function vsGroupHandler(c: HandlerCtx<BuildState>): void {
   lvs.virtualServerGroups.push(g);
   // keepalived: alloc_value_block() is handed the line without the group name
   const words = [c.keyword, ...c.words.slice(2)];
-  const stmt: Stmt = { ...c.stmt, words, tokens: [c.stmt.tokens[0], ...c.stmt.tokens.slice(2)].filter((t) => t !== undefined) };
+  const line = c.stmt;
+  const stmt: Stmt = {
+    kind: line.kind,
+    words,
+    raw: line.raw,
+    loc: line.loc,
+    colOffset: (i) => (i === 0 ? line.colOffset(0) : line.colOffset(i + 1)),
+  };
   for (const line of c.with(c.target, stmt).valueBlock()) {
     const e = readEntry(c.with(c.target, line), g);
     if (e) g.entries.push(e);

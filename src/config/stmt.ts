@@ -1,0 +1,154 @@
+/**
+ * The statement stream the keyword walk reads (engine.ts): one statement per
+ * logical line, as words, `{` or `}`.
+ *
+ * The parser records only each statement's kind and line; a `Stmt` object, its
+ * words, its location and its word columns are made when the walk reaches it
+ * (or a message asks). Most statements are read by one pass and then dropped,
+ * so they die young instead of filling the heap for the whole run.
+ */
+import type { SourceLoc } from './diagnostics.js';
+import { lexLine, plainWords } from './lexer.js';
+import type { LineTable } from './line-table.js';
+
+export type StmtKind = 'words' | 'open' | 'close';
+
+export interface Stmt {
+  readonly kind: StmtKind;
+  readonly words: readonly string[];
+  /** Where the first word starts. */
+  readonly loc: SourceLoc;
+  /** The logical line text (the script tokeniser re-reads it, as keepalived does). */
+  readonly raw: string;
+  /** How far right of `loc` word `i` starts; undefined when there is no word `i`. */
+  colOffset(i: number): number | undefined;
+}
+
+/** lexLine()'s `ws` characters: a line starting with one has its first word further right. */
+const startsBlank = (s: string): boolean => {
+  const c = s.charCodeAt(0);
+  return c === 32 || c === 9 || c === 12 || c === 11 || c === 13;
+};
+
+export class LineStmt implements Stmt {
+  private cachedLoc: SourceLoc | undefined;
+
+  constructor(
+    readonly kind: StmtKind,
+    readonly words: readonly string[],
+    readonly raw: string,
+    private readonly lines: LineTable,
+    private readonly index: number,
+  ) {}
+
+  get loc(): SourceLoc {
+    if (this.cachedLoc === undefined) {
+      const first = this.kind === 'words' && startsBlank(this.raw) ? (this.offsets()[0] ?? 0) : 0;
+      this.cachedLoc = this.lines.loc(this.index, first);
+    }
+    return this.cachedLoc;
+  }
+
+  colOffset(i: number): number | undefined {
+    if (i >= this.words.length) return undefined;
+    if (i === 0) return 0;
+    const o = this.offsets();
+    const oi = o[i];
+    return oi === undefined ? undefined : oi - (o[0] ?? 0);
+  }
+
+  /** Word offsets in `raw`: lexed again, since only messages need them. */
+  private offsets(): number[] {
+    if (this.kind !== 'words') return [0];
+    return lexLine(this.raw, this.index).tokens.map((t) => t.offset);
+  }
+}
+
+const KINDS: readonly StmtKind[] = ['words', 'open', 'close'];
+const KIND_CODE: Readonly<Record<StmtKind, number>> = { words: 0, open: 1, close: 2 };
+const OPEN_WORDS: readonly string[] = Object.freeze(['{']);
+const MAX_SPLIT = 1 << 14;
+const CLOSE_WORDS: readonly string[] = Object.freeze(['}']);
+
+/** The statements of a config, in stream order. */
+export class StmtList {
+  private readonly kinds: Uint8Array;
+  private readonly lineOf: Int32Array;
+  private count = 0;
+  private ends: Int32Array | undefined;
+  /** Words by line text: most lines repeat, and their words are read-only (frozen). */
+  private readonly split = new Map<string, readonly string[]>();
+
+  /**
+   * `capacity`: at most one statement per line. `lexed`: the words of lines that
+   * needed the moo lexer (quotes); other lines are split when read.
+   */
+  constructor(
+    readonly lines: LineTable,
+    capacity: number,
+    private readonly lexed: ReadonlyMap<number, readonly string[]>,
+  ) {
+    this.kinds = new Uint8Array(capacity);
+    this.lineOf = new Int32Array(capacity);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** `kind`: 0 words, 1 `{`, 2 `}` (the order of StmtKind). */
+  push(kind: number, line: number): void {
+    this.kinds[this.count] = kind;
+    this.lineOf[this.count++] = line;
+  }
+
+  kind(i: number): StmtKind | undefined {
+    return i < this.count ? KINDS[this.kinds[i] as number] : undefined;
+  }
+
+  /** Statement `i`, made now; undefined past the end. */
+  at(i: number): Stmt | undefined {
+    if (i < 0 || i >= this.count) return undefined;
+    const kind = KINDS[this.kinds[i] as number] as StmtKind;
+    const li = this.lineOf[i] as number;
+    const text = this.lines.text[li] as string;
+    let words: readonly string[];
+    if (kind === 'open') words = OPEN_WORDS;
+    else if (kind === 'close') words = CLOSE_WORDS;
+    else {
+      words = this.lexed.get(li) ?? this.wordsOf(text);
+    }
+    return new LineStmt(kind, words, text, this.lines, li);
+  }
+
+  private wordsOf(text: string): readonly string[] {
+    let words = this.split.get(text);
+    if (words === undefined) {
+      words = plainWords(text);
+      if (this.split.size < MAX_SPLIT) this.split.set(text, words);
+    }
+    return words;
+  }
+
+  /** For each `{`, the index just past its matching `}` (keepalived's brace count). */
+  blockEnds(): Int32Array {
+    if (this.ends) return this.ends;
+    const n = this.count;
+    // Unclosed blocks run to the end: skipBlock's last next() leaves pos at n + 1.
+    const ends = new Int32Array(n).fill(n + 1);
+    const stack: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = this.kinds[i];
+      if (k === KIND_CODE.open) stack.push(i);
+      else if (k === KIND_CODE.close && stack.length > 0) ends[stack.pop() as number] = i + 1;
+    }
+    this.ends = ends;
+    return ends;
+  }
+
+  toArray(): Stmt[] {
+    const out: Stmt[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.at(i) as Stmt);
+    return out;
+  }
+}
