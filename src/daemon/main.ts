@@ -61,7 +61,7 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
   }
   const exec = createExec();
   const ip = new IpRoute(exec);
-  const garp = new GarpSender(() => ip.links());
+  const garp = new GarpSender();
   const runScript = createScriptRunner();
   let daemon: VrrpDaemon;
   try {

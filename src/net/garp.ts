@@ -4,9 +4,9 @@
  * `repeat` rounds over the addresses, interleaved, back to back; nothing on
  * NOARP interfaces. See docs/adr/001-raw-sockets.md.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IpAddress } from '../config/schema/address.js';
-import type { LinkFacts } from './addresses.js';
 import { ALL_NODES_MAC, BROADCAST_MAC, ETHERTYPE_ARP, ETHERTYPE_IPV6, gratuitousArp, parseMac, unsolicitedNeighbourAdvert } from './frames.js';
 import { openPacketSocket, type PacketSocket } from './native.js';
 
@@ -18,14 +18,38 @@ async function isForwarding(ifname: string): Promise<boolean> {
   }
 }
 
+/** What a GARP needs to know of an interface. */
+export interface GarpLink {
+  readonly name: string;
+  readonly ifindex: number;
+  readonly mac: string;
+  readonly isNoArp: boolean;
+}
+
+const IFF_NOARP = 0x80; // linux/if.h
+
+/**
+ * Reads the interface from /sys/class/net (no process spawned: a takeover's GARP should follow the
+ * VIP at once, and garp_master_refresh repeats it). Undefined when the interface does not exist.
+ */
+export function sysfsLink(name: string, root = '/sys/class/net'): GarpLink | undefined {
+  try {
+    const read = (f: string): string => readFileSync(`${root}/${name}/${f}`, 'utf8').trim();
+    const flags = Number.parseInt(read('flags'), 16);
+    return { name, ifindex: Number.parseInt(read('ifindex'), 10), mac: read('address'), isNoArp: (flags & IFF_NOARP) !== 0 };
+  } catch {
+    return undefined;
+  }
+}
+
 export class GarpSender {
-  readonly #links: () => Promise<LinkFacts[]>;
+  readonly #link: (name: string) => GarpLink | undefined;
   #arp: PacketSocket | undefined;
   #ipv6: PacketSocket | undefined;
   #sent = 0;
 
-  constructor(links: () => Promise<LinkFacts[]>) {
-    this.#links = links;
+  constructor(link: (name: string) => GarpLink | undefined = sysfsLink) {
+    this.#link = link;
   }
 
   get sent(): number {
@@ -33,11 +57,10 @@ export class GarpSender {
   }
 
   async send(addresses: readonly IpAddress[], defaultDev: string, repeat: number): Promise<void> {
-    const links = await this.#links();
     const frames: Array<{ socket: PacketSocket; ifindex: number; mac: Uint8Array; ethertype: number; frame: Uint8Array }> = [];
     for (const a of addresses) {
-      const link = links.find((l) => l.name === (a.dev ?? defaultDev));
-      if (link === undefined || link.mac === undefined || link.isNoArp) continue;
+      const link = this.#link(a.dev ?? defaultDev);
+      if (link === undefined || link.isNoArp) continue;
       const mac = parseMac(link.mac);
       if (a.family === 'inet') {
         this.#arp ??= openPacketSocket(ETHERTYPE_ARP);

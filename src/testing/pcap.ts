@@ -6,7 +6,7 @@
 // File layout: https://www.tcpdump.org/manpages/pcap-savefile.5.html (24-byte global header, then records of
 // a 16-byte header and `incl_len` bytes of packet data). The magic number also tells the writer's byte order
 // and whether the second timestamp field counts microseconds or nanoseconds.
-import { ntop6 } from '../lib/ip-address.js';
+import { ntop4, ntop6 } from '../lib/ip-address.js';
 
 export interface PcapIp {
   readonly version: 4 | 6;
@@ -133,8 +133,8 @@ function parseIpv4(b: Uint8Array): PcapIp | undefined {
   if (headerLen < 20 || b.length < headerLen || totalLen < headerLen) return undefined;
   return {
     version: 4,
-    src: formatIpv4(b.subarray(12, 16)),
-    dst: formatIpv4(b.subarray(16, 20)),
+    src: ntop4(b.subarray(12, 16)),
+    dst: ntop4(b.subarray(16, 20)),
     ttl: b[8] ?? 0,
     protocol: b[9] ?? 0,
     // Cutting at the length field drops Ethernet padding; the capture may also end sooner (snaplen).
@@ -161,9 +161,9 @@ function parseArp(b: Uint8Array): PcapArp | undefined {
   return {
     op: u16(b, 6),
     senderMac: formatMac(b.subarray(8, 14)),
-    senderIp: formatIpv4(b.subarray(14, 18)),
+    senderIp: ntop4(b.subarray(14, 18)),
     targetMac: formatMac(b.subarray(18, 24)),
-    targetIp: formatIpv4(b.subarray(24, 28)),
+    targetIp: ntop4(b.subarray(24, 28)),
   };
 }
 
@@ -175,9 +175,6 @@ function formatMac(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
 }
 
-function formatIpv4(b: Uint8Array): string {
-  return Array.from(b).join('.');
-}
 
 /** RFC 5952 text for 16 bytes (src/lib/ip-address.ts). */
 export const formatIpv6 = ntop6;

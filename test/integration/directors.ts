@@ -63,7 +63,10 @@ export function takeover(frames: readonly PcapFrame[], oldSrc: string, newSrc: s
   return { lastOld, firstNew, gapMs: (firstNew.tsUs - lastOld.tsUs) / 1000 };
 }
 
-/** RFC 3768 §6.1 / keepalived's integer arithmetic: 3 × interval + (256 − priority) × interval / 256. */
+/**
+ * RFC 3768 §6.1: 3 × interval + (256 − priority) × interval / 256. Written out here rather than taken from
+ * src/vrrp/timing.ts so the tests do not check our daemon against its own arithmetic.
+ */
 export const masterDownMs = (priority: number, advertIntervalMs: number): number =>
   3 * advertIntervalMs + skewMs(priority, advertIntervalMs);
 export const skewMs = (priority: number, advertIntervalMs: number): number => ((256 - priority) * advertIntervalMs) / 256;

@@ -52,7 +52,8 @@ describe.skipIf(missing.length > 0)('VRRP interop with keepalived 2.2.7', () => 
     await sleep(1_500);
     expect(await holds('a', '192.0.2.100')).toBe(true);
     expect(await holds('b', '192.0.2.100')).toBe(true);
-    expect(ka.output()).not.toMatch(/Entering BACKUP STATE\n(?!.*\(init\))/);
+    // keepalived never leaves MASTER for our adverts (its start-up line is "Entering BACKUP STATE (init)").
+    expect(ka.output()).not.toMatch(/Entering BACKUP STATE\n/);
   });
 
   it('a TTL 254 advert is dropped and counted, by us as by keepalived', async () => {
