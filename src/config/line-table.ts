@@ -17,22 +17,53 @@ interface Origin {
 
 const MAX_INTERNED = 1 << 16;
 
+/** Text ids of the two brace lines (the most common lines of any config). */
+export const OPEN_ID = 0;
+export const CLOSE_ID = 1;
+
 export class LineTable {
-  /** The text of each logical line: words, or a lone `{` / `}`. */
-  readonly text: string[] = [];
-  // origin, line, col of each line, three Int32 slots per line: typed storage
-  // that the GC never scans, grown by doubling.
-  private pos = new Int32Array(3 * 1024);
+  // origin, line, col and text id of each line, four Int32 slots per line:
+  // typed storage that the GC never scans, grown by doubling.
+  private pos = new Int32Array(4 * 1024);
+  private count = 0;
   private readonly origins: Origin[] = [];
   /**
-   * One string per distinct line text: configs repeat most lines (`}`, `weight 1`,
-   * `retry 3`), and every line lives until the config is built, so keeping one
-   * copy saves memory and the GC's copying of each duplicate.
+   * One string per distinct line text, by id: configs repeat most lines (`}`,
+   * `weight 1`, `retry 3`), so later stages classify and split each distinct
+   * text once (by id, without hashing it again) and the heap keeps one copy.
    */
-  private readonly interned = new Map<string, string>();
+  private readonly texts: string[] = ['{', '}'];
+  private readonly ids = new Map<string, number>([
+    ['{', OPEN_ID],
+    ['}', CLOSE_ID],
+  ]);
 
   get length(): number {
-    return this.text.length;
+    return this.count;
+  }
+
+  /** How many distinct texts (ids run from 0 to this, exclusive). */
+  get distinct(): number {
+    return this.texts.length;
+  }
+
+  /** Every line's text, in order (for tests and tools: the stages read by index). */
+  get text(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.textAt(i));
+    return out;
+  }
+
+  textAt(i: number): string {
+    return this.texts[this.pos[4 * i + 3] as number] as string;
+  }
+
+  textId(i: number): number {
+    return this.pos[4 * i + 3] as number;
+  }
+
+  textOfId(id: number): string {
+    return this.texts[id] as string;
   }
 
   /** Registers a file; lines from it are pushed with the returned origin id. */
@@ -42,8 +73,8 @@ export class LineTable {
   }
 
   push(text: string, origin: number, line: number, col: number): void {
-    const k = 3 * this.text.length;
-    if (k + 3 > this.pos.length) {
+    const k = 4 * this.count;
+    if (k + 4 > this.pos.length) {
       const grown = new Int32Array(2 * this.pos.length);
       grown.set(this.pos);
       this.pos = grown;
@@ -51,23 +82,26 @@ export class LineTable {
     this.pos[k] = origin;
     this.pos[k + 1] = line;
     this.pos[k + 2] = col;
-    this.text.push(this.intern(text));
+    this.pos[k + 3] = text === '}' ? CLOSE_ID : text === '{' ? OPEN_ID : this.idOf(text);
+    this.count++;
   }
 
-  private intern(text: string): string {
-    const known = this.interned.get(text);
+  private idOf(text: string): number {
+    const known = this.ids.get(text);
     if (known !== undefined) return known;
-    // A config of all-distinct lines would only grow the table.
-    if (this.interned.size < MAX_INTERNED) this.interned.set(text, text);
-    return text;
+    const id = this.texts.length;
+    this.texts.push(text);
+    // A config of all-distinct lines would only grow the map: past the limit, texts are not shared.
+    if (this.ids.size < MAX_INTERNED) this.ids.set(text, id);
+    return id;
   }
 
   /** Where line `i` starts, `colOffset` characters further right. */
   loc(i: number, colOffset = 0): SourceLoc {
-    if (i < 0 || i >= this.text.length) return { file: '', line: 0, col: 0 };
-    const o = this.origins[this.pos[3 * i] as number];
+    if (i < 0 || i >= this.count) return { file: '', line: 0, col: 0 };
+    const o = this.origins[this.pos[4 * i] as number];
     if (!o) return { file: '', line: 0, col: 0 };
-    return makeLoc(o.file, this.pos[3 * i + 1] as number, (this.pos[3 * i + 2] as number) + colOffset, o.includedFrom);
+    return makeLoc(o.file, this.pos[4 * i + 1] as number, (this.pos[4 * i + 2] as number) + colOffset, o.includedFrom);
   }
 
   /** A `SourceLoc` for a position in a registered file. */

@@ -57,69 +57,117 @@ const NEEDS_MOO = /["{}\n]/;
 // moo's `ws` rule: [ \t\f\v\r]
 const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 12 || c === 11 || c === 13;
 
-/** The lines of one top-level item: their kinds as a key, and their line indexes. */
+const KEY_DECODER = new TextDecoder('latin1');
+
+/**
+ * The lines of one top-level item: their kinds (as a key) and their line
+ * indexes, in typed buffers reused from item to item; the key string is made
+ * once per item, not grown a character per line.
+ */
 class ItemBuffer {
-  key = '';
-  readonly lines: number[] = [];
+  private kinds = new Uint8Array(256);
+  lines = new Int32Array(256);
+  length = 0;
   add(kind: string, line: number): void {
-    this.key += kind;
-    this.lines.push(line);
+    if (this.length === this.kinds.length) this.grow();
+    this.kinds[this.length] = kind.charCodeAt(0);
+    this.lines[this.length++] = line;
+  }
+  get key(): string {
+    return KEY_DECODER.decode(this.kinds.subarray(0, this.length));
   }
   clear(): void {
-    this.key = '';
-    this.lines.length = 0;
+    this.length = 0;
+  }
+  private grow(): void {
+    const kinds = new Uint8Array(2 * this.kinds.length);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+    const lines = new Int32Array(2 * this.lines.length);
+    lines.set(this.lines);
+    this.lines = lines;
+  }
+}
+
+// What a distinct line text is, found once per text id (bit 3: it has an unmatched quote).
+const CLASS_UNKNOWN = 0;
+const CLASS_WORDS = 1;
+const CLASS_OPEN = 2;
+const CLASS_CLOSE = 3;
+const CLASS_EMPTY = 4;
+const CLASS_BADQUOTE = 8;
+
+/** Per distinct text: its class, and the words of texts that needed moo. */
+export class TextClasses {
+  readonly cls: Uint8Array;
+  /** Words of texts moo lexed (quotes), by text id; other texts are split when read. */
+  readonly lexed = new Map<number, readonly string[]>();
+  constructor(readonly lines: LineTable) {
+    this.cls = new Uint8Array(lines.distinct);
+  }
+  classOf(id: number): number {
+    const c = this.cls[id] as number;
+    return c === CLASS_UNKNOWN ? this.classify(id) : c;
+  }
+  private classify(id: number): number {
+    const text = this.lines.textOfId(id);
+    let c: number;
+    if (text === '{') c = CLASS_OPEN;
+    else if (text === '}') c = CLASS_CLOSE;
+    else if (!isBlank(text.charCodeAt(0)) && !NEEDS_MOO.test(text)) {
+      // A plain line that starts with a word (the preprocessor never yields an empty one).
+      c = CLASS_WORDS;
+    } else {
+      const { tokens, unmatchedQuote } = lexLine(text, 0);
+      c = tokens.length === 0 ? CLASS_EMPTY : CLASS_WORDS;
+      if (tokens.length > 0) this.lexed.set(id, tokens.map((t) => t.value));
+      if (unmatchedQuote) c |= CLASS_BADQUOTE;
+    }
+    this.cls[id] = c;
+    return c;
   }
 }
 
 /**
  * Classifies every logical line and hands each top-level item to `emit`. An item
  * ends at a line that leaves the brace depth at 0 (only a lone `{` or `}` is a
- * brace). Lines that needed moo leave their words in `lexed`; lines without a
- * word are no statement.
+ * brace). Lines without a word are no statement.
  */
 function forEachItem(
   lines: LineTable,
+  classes: TextClasses,
   diagnostics: Diagnostic[],
-  lexed: Map<number, readonly string[]>,
   emit: (item: ItemBuffer) => void,
 ): void {
   const item = new ItemBuffer();
   let depth = 0;
   for (let i = 0; i < lines.length; i++) {
-    const text = lines.text[i] as string;
-    if (text === '{') {
+    const c = classes.classOf(lines.textId(i));
+    if (c === CLASS_OPEN) {
       item.add(OPEN, i);
       depth++;
-    } else if (text === '}') {
+    } else if (c === CLASS_CLOSE) {
       item.add(CLOSE, i);
       depth = Math.max(0, depth - 1);
-    } else if (!isBlank(text.charCodeAt(0)) && !NEEDS_MOO.test(text)) {
-      // A plain line that starts with a word (the preprocessor never yields an empty one).
-      item.add(WORDS, i);
     } else {
-      const { tokens, unmatchedQuote } = lexLine(text, i);
-      if (unmatchedQuote) {
+      if (c & CLASS_BADQUOTE) {
         diagnostics.push({
           severity: 'error',
           kaClass: 'UNMATCHED_QUOTE',
           code: 'KA_CFG_QUOTE',
-          message: `Unmatched quote: '${text}'`,
+          message: `Unmatched quote: '${lines.textAt(i)}'`,
           loc: lines.loc(i),
         });
       }
-      if (tokens.length === 0) continue;
+      if ((c & 7) === CLASS_EMPTY) continue;
       item.add(WORDS, i);
-      lexed.set(
-        i,
-        tokens.map((t) => t.value),
-      );
     }
     if (depth === 0) {
       emit(item);
       item.clear();
     }
   }
-  if (item.lines.length > 0) emit(item);
+  if (item.length > 0) emit(item);
 }
 
 function planFor(key: string): Int32Array {
@@ -192,9 +240,9 @@ function fallbackItems(tokens: readonly Token[]): Item[] {
 /** The statement stream of a config. Never throws on any input. */
 export function parseLines(lines: LineTable): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const lexed = new Map<number, readonly string[]>();
-  const stmts = new StmtList(lines, lines.length, lexed);
-  forEachItem(lines, diagnostics, lexed, (item) => {
+  const classes = new TextClasses(lines);
+  const stmts = new StmtList(lines, lines.length, classes.lexed);
+  forEachItem(lines, classes, diagnostics, (item) => {
     const plan = planFor(item.key);
     for (let j = 0; j < plan.length; j += 2) {
       stmts.push(plan[j] as number, item.lines[plan[j + 1] as number] as number);
@@ -206,10 +254,10 @@ export function parseLines(lines: LineTable): ParseResult {
 /** The generic tree over every token (for tests and tools; not cached). */
 export function parseTree(lines: LineTable): Item[] {
   const out: Item[] = [];
-  forEachItem(lines, [], new Map(), (item) => {
+  forEachItem(lines, new TextClasses(lines), [], (item) => {
     const tokens: Token[] = [];
-    for (const li of item.lines) {
-      const text = lines.text[li] as string;
+    for (const li of item.lines.subarray(0, item.length)) {
+      const text = lines.textAt(li);
       tokens.push(...lexLine(text, li).tokens, { type: 'eol', value: '', lineIndex: li, offset: text.length });
     }
     out.push(...parseItem(tokens));

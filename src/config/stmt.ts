@@ -67,7 +67,6 @@ export class LineStmt implements Stmt {
 const KINDS: readonly StmtKind[] = ['words', 'open', 'close'];
 const KIND_CODE: Readonly<Record<StmtKind, number>> = { words: 0, open: 1, close: 2 };
 const OPEN_WORDS: readonly string[] = Object.freeze(['{']);
-const MAX_SPLIT = 1 << 14;
 const CLOSE_WORDS: readonly string[] = Object.freeze(['}']);
 
 /** The statements of a config, in stream order. */
@@ -76,12 +75,12 @@ export class StmtList {
   private readonly lineOf: Int32Array;
   private count = 0;
   private ends: Int32Array | undefined;
-  /** Words by line text: most lines repeat, and their words are read-only (frozen). */
-  private readonly split = new Map<string, readonly string[]>();
+  /** Words by text id: most lines repeat, and their words are read-only. */
+  private readonly split: (readonly string[] | undefined)[] = [];
 
   /**
-   * `capacity`: at most one statement per line. `lexed`: the words of lines that
-   * needed the moo lexer (quotes); other lines are split when read.
+   * `capacity`: at most one statement per line. `lexed`: the words of texts (by
+   * text id) that needed the moo lexer (quotes); other texts are split when read.
    */
   constructor(
     readonly lines: LineTable,
@@ -111,22 +110,18 @@ export class StmtList {
     if (i < 0 || i >= this.count) return undefined;
     const kind = KINDS[this.kinds[i] as number] as StmtKind;
     const li = this.lineOf[i] as number;
-    const text = this.lines.text[li] as string;
+    const id = this.lines.textId(li);
+    const text = this.lines.textOfId(id);
     let words: readonly string[];
     if (kind === 'open') words = OPEN_WORDS;
     else if (kind === 'close') words = CLOSE_WORDS;
-    else {
-      words = this.lexed.get(li) ?? this.wordsOf(text);
-    }
+    else words = this.split[id] ?? this.wordsOf(id, text);
     return new LineStmt(kind, words, text, this.lines, li);
   }
 
-  private wordsOf(text: string): readonly string[] {
-    let words = this.split.get(text);
-    if (words === undefined) {
-      words = plainWords(text);
-      if (this.split.size < MAX_SPLIT) this.split.set(text, words);
-    }
+  private wordsOf(id: number, text: string): readonly string[] {
+    const words = this.lexed.get(id) ?? plainWords(text);
+    this.split[id] = words;
     return words;
   }
 
