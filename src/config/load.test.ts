@@ -175,6 +175,50 @@ describe('include (§2.2)', () => {
     expect(strict.strictIncludeFailed).toBe(true);
   });
 
+  // Each case was run through keepalived 2.2.7 -t: the strict ones exit 6.
+  const missing = (files: Record<string, string | null>) =>
+    run(files).diagnostics.map((d) => [d.loc?.line, d.kaClass, d.message.replace(/^Config files missing |^No config files matched /, '')]);
+  it('global_defs include_check makes the includes read after it strict', () => {
+    expect(
+      missing({
+        '/etc/k/keepalived.conf': 'global_defs {\nrouter_id a\n}\ninclude /m1\nglobal_defs {\ninclude_check match\n}\ninclude /m2\n',
+      }),
+    ).toEqual([
+      [4, 'OK', "'/m1'."],
+      [8, 'FILE_NOT_FOUND', "'/m2'."],
+    ]);
+  });
+
+  it('include_check set in an included file ends with that file', () => {
+    const files = {
+      '/etc/k/keepalived.conf': 'include /etc/k/sub.conf\ninclude /m3\n',
+      '/etc/k/sub.conf': 'global_defs {\ninclude_check match\n}\ninclude /m4\n',
+    };
+    expect(missing(files)).toEqual([
+      [4, 'FILE_NOT_FOUND', "'/m4'."],
+      [2, 'OK', "'/m3'."],
+    ]);
+  });
+
+  it('include_check: no type is all, +/- add and remove, unknown words are skipped', () => {
+    // `include_check` then `include_check -match -read` leaves wildcard_match and brace_match.
+    expect(
+      missing({ '/etc/k/keepalived.conf': 'global_defs {\ninclude_check\ninclude_check -match -read\n}\ninclude /m5\ninclude /nomatch*\n' }),
+    ).toEqual([
+      [5, 'OK', "'/m5'."],
+      [6, 'FILE_NOT_FOUND', "'/nomatch*'."],
+    ]);
+    expect(missing({ '/etc/k/keepalived.conf': 'global_defs {\ninclude_check match foo +wildcard_match\n}\ninclude /nomatch*\n' })).toEqual([
+      [4, 'FILE_NOT_FOUND', "'/nomatch*'."],
+    ]);
+  });
+
+  it('include_check outside global_defs is no keyword and changes nothing', () => {
+    expect(missing({ '/etc/k/keepalived.conf': 'vrrp_instance X {\ninclude_check match\n}\ninclude /m6\n' })).toEqual([
+      [4, 'OK', "'/m6'."],
+    ]);
+  });
+
   it('skips executable files and directories', () => {
     const fs = memoryFs({ '/etc/k/keepalived.conf': 'include /etc/k/inc/*\n', '/etc/k/inc/x': { text: 'a\n', executable: true }, '/etc/k/inc/d': null });
     const r = preprocess(fs, '/etc/k/keepalived.conf', { configId: 'n', cwd: '/' });

@@ -5,6 +5,7 @@
  * Every logical line keeps the file and line it came from, with the include chain.
  * Pure: file access comes in through `ConfigFs`.
  */
+import type { DiagnosticCode } from './codes.js';
 import type { Diagnostic, KaClass, SourceLoc } from './diagnostics.js';
 import { severityOf } from './diagnostics.js';
 import { expandGlob, hasBrace, hasWildcard } from './glob.js';
@@ -52,6 +53,12 @@ const INCLUDE_M = 2;
 const INCLUDE_W = 4;
 const INCLUDE_B = 8;
 const INCLUDE_ALL = INCLUDE_R | INCLUDE_M | INCLUDE_W | INCLUDE_B;
+const INCLUDE_CHECK_FLAGS: ReadonlyMap<string, number> = new Map([
+  ['read', INCLUDE_R],
+  ['match', INCLUDE_M],
+  ['wildcard_match', INCLUDE_W],
+  ['brace_match', INCLUDE_B],
+]);
 
 interface Definition {
   value: string;
@@ -124,6 +131,14 @@ export class Preprocessor {
   private lineNo = 0;
   private lineCol = 1;
   private blockDepth = 0;
+  /**
+   * keepalived reads lines as its keyword walk asks for them, so a `global_defs`
+   * `include_check` applies to the `include`s read after it. The walk runs after
+   * this stage here: the preprocessor follows the top-level block it is in to
+   * apply `include_check` at the same point.
+   */
+  private lastTopWord: string | undefined;
+  private topBlock: string | undefined;
   private opened = 0;
 
   constructor(
@@ -149,7 +164,7 @@ export class Preprocessor {
     return this.stack[this.stack.length - 1]?.cwd ?? this.opts.cwd;
   }
 
-  private report(kaClass: KaClass, code: string, message: string, extra?: { host?: boolean; loc?: SourceLoc | null }): void {
+  private report(kaClass: KaClass, code: DiagnosticCode, message: string, extra?: { host?: boolean; loc?: SourceLoc | null }): void {
     const loc = extra?.loc === null ? undefined : (extra?.loc ?? this.out.locIn(this.curOrigin, this.curLine, this.curCol));
     this.diagnostics.push({
       severity: severityOf(kaClass),
@@ -668,6 +683,30 @@ export class Preprocessor {
     return true;
   }
 
+  /**
+   * keepalived: include_check_set() — `include_check [[+|-]TYPE…]`; no type means all.
+   * The keyword table (global-defs-general.ts) reports the errors in the words.
+   */
+  private includeCheckLine(buf: string): void {
+    const words = buf.split(/[ \t]+/);
+    if (words[0] !== 'include_check') return;
+    if (words.length === 1) {
+      this.includeCheck = INCLUDE_ALL;
+      return;
+    }
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i] as string;
+      const sign = w[0] === '+' || w[0] === '-' ? w[0] : '';
+      if (sign === '' && i > 1) continue;
+      if (sign === '') this.includeCheck = 0;
+      const flag = INCLUDE_CHECK_FLAGS.get(w.slice(sign.length)) ?? 0;
+      if (flag === 0) continue;
+      if (sign === '') this.includeCheck = INCLUDE_R | flag;
+      else if (sign === '+') this.includeCheck |= flag;
+      else this.includeCheck &= ~flag;
+    }
+  }
+
   /** keepalived: the end of read_line() — cut at the first `{`/`}` outside quotes; count depth. */
   private splitBraces(input: string): void {
     let buf = input;
@@ -689,8 +728,9 @@ export class Preprocessor {
       buf = buf.slice(0, p + skip);
     }
     buf = trimBlankEnd(buf);
-    if (buf === '{') this.blockDepth++;
-    else if (buf === '}') {
+    if (buf === '{') {
+      if (this.blockDepth++ === 0) this.topBlock = this.lastTopWord;
+    } else if (buf === '}') {
       if (this.blockDepth-- < 1) {
         this.curOrigin = this.lineOrigin;
         this.curLine = this.lineNo;
@@ -698,9 +738,21 @@ export class Preprocessor {
         this.report('UNEXPECTED_EOB', 'KA_CFG_EXTRA_EOB', "Extra '}' found");
         this.blockDepth = 0;
       }
+      if (this.blockDepth === 0) this.topBlock = undefined;
+    } else if (this.blockDepth === 0) {
+      this.lastTopWord = firstWord(buf);
+    } else if (this.blockDepth === 1 && this.topBlock === 'global_defs' && buf.startsWith('include_check')) {
+      this.includeCheckLine(buf);
     }
     this.out.push(buf, this.lineOrigin, this.lineNo, this.lineCol);
   }
+}
+
+/** The first blank-separated word of a line. */
+function firstWord(buf: string): string {
+  let e = 0;
+  while (e < buf.length && buf.charCodeAt(e) !== 32 && buf.charCodeAt(e) !== 9) e++;
+  return buf.slice(0, e);
 }
 
 /** The first `{` or `}` not inside "…"; an unmatched quote hides the rest of the line. -1 if none. */
