@@ -3,6 +3,8 @@
  * error classes so that `-t` exits with the same statuses.
  */
 
+import type { DiagnosticCode } from './codes.js';
+
 /** Where a token came from. `includedFrom` chains through `include` lines. */
 export interface SourceLoc {
   readonly file: string;
@@ -45,8 +47,8 @@ export interface Diagnostic {
   readonly severity: Severity;
   /** keepalived's class; 'OK' for log-only messages. */
   readonly kaClass: KaClass;
-  /** Stable code, `KA_CFG_*`. */
-  readonly code: string;
+  /** Stable code (codes.ts, docs/errors.md). */
+  readonly code: DiagnosticCode;
   readonly message: string;
   /** Absent for whole-config validation messages (keepalived prints no line either). */
   readonly loc?: SourceLoc;

@@ -4,6 +4,7 @@
  * and the number/boolean readers with keepalived's messages. The keyword tables
  * in schema/ are data for this engine.
  */
+import type { DiagnosticCode } from './codes.js';
 import type { Diagnostic, KaClass, SourceLoc } from './diagnostics.js';
 import { severityOf } from './diagnostics.js';
 import type { Stmt, StmtList } from './stmt.js';
@@ -21,7 +22,7 @@ export class MissingParameter extends Error {
 export type Pass = 'parent' | 'checker' | 'vrrp' | 'bfd';
 
 export interface Reporter {
-  report(kaClass: KaClass, code: string, message: string, opts?: ReportOptions): void;
+  report(kaClass: KaClass, code: DiagnosticCode, message: string, opts?: ReportOptions): void;
 }
 
 export interface ReportOptions {
@@ -121,7 +122,7 @@ export class HandlerCtx<T> {
     return new HandlerCtx(target, stmt, this.env, this.stream);
   }
 
-  report(kaClass: KaClass, code: string, message: string, opts?: ReportOptions): void {
+  report(kaClass: KaClass, code: DiagnosticCode, message: string, opts?: ReportOptions): void {
     this.env.reporter.report(kaClass, code, message, { loc: this.endLoc ?? this.stmt.loc, ...opts });
   }
   error(message: string, opts?: ReportOptions): void {
@@ -421,7 +422,7 @@ function skipBlock(stream: StmtStream): void {
 export class DiagnosticSink implements Reporter {
   readonly list: Diagnostic[] = [];
   private readonly seen = new Set<string>();
-  report(kaClass: KaClass, code: string, message: string, opts?: ReportOptions): void {
+  report(kaClass: KaClass, code: DiagnosticCode, message: string, opts?: ReportOptions): void {
     const loc = opts?.loc ?? undefined;
     const key = `${loc ? `${loc.file}:${loc.line}` : ''}|${message}`;
     if (this.seen.has(key)) return;
