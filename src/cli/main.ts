@@ -6,7 +6,6 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { runConfigTest } from './config-test.js';
-import { startDaemon } from './daemon.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -66,6 +65,8 @@ if (o.configTest !== undefined || o.dumpConf) {
   process.exitCode = code;
 } else {
   const umask = Number.parseInt(o.umask, 8);
+  // Loaded only here: `-t` never pays for the daemon's modules (pino, sockets, scripts).
+  const { startDaemon } = await import('./daemon.js');
   startDaemon({
     configFile: o.useFile,
     ...(o.configId !== undefined ? { configId: o.configId } : {}),

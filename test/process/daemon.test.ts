@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist/cli/main.js');
+const cli = path.join(root, 'dist/cli/keepalived-ts.mjs');
 const isRoot = process.getuid?.() === 0;
 
 function daemon(args: string[]) {

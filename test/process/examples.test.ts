@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist/cli/main.js');
+const cli = path.join(root, 'dist/cli/keepalived-ts.mjs');
 const keepalived = ['/usr/sbin/keepalived', '/sbin/keepalived'].find((p) => existsSync(p));
 const examples = readdirSync(path.join(root, 'conf/examples')).filter((f) => f.endsWith('.conf'));
 

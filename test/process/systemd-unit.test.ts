@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const unitPath = path.join(root, 'systemd/keepalived-ts.service');
 const unit = readFileSync(unitPath, 'utf8');
-const cli = path.join(root, 'dist/cli/main.js');
+const cli = path.join(root, 'dist/cli/keepalived-ts.mjs');
 const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((p) => existsSync(p));
 
 const value = (key: string): string | undefined => new RegExp(`^${key}=(.*)$`, 'm').exec(unit)?.[1];
