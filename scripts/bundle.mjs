@@ -6,15 +6,15 @@
 // The bundle sits next to dist/cli/main.js so its relative paths (../../package.json,
 // ../../native/…) resolve the same.
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/cli');
 // Chunk names carry a content hash: drop the previous build's.
-for (const f of readdirSync(out)) if (/^keepalived-ts.*\.mjs$/.test(f)) rmSync(join(out, f));
-await build({
+for (const f of readdirSync(out)) if (/^keepalived-ts.*\.(mjs|json)$/.test(f)) rmSync(join(out, f));
+const result = await build({
   entryPoints: [join(root, 'dist/cli/main.js')],
   outdir: out,
   entryNames: 'keepalived-ts',
@@ -31,5 +31,9 @@ await build({
   // CommonJS dependencies (commander, nearley, moo) call require(); give the ES module one.
   banner: { js: "import { createRequire as __ktsCreateRequire } from 'node:module';\nconst require = __ktsCreateRequire(import.meta.url);" },
   legalComments: 'none',
+  metafile: true,
   logLevel: 'warning',
 });
+// What each output holds and imports, statically or dynamically: test/process/cli.test.ts
+// checks from it that `-t` never loads the daemon.
+writeFileSync(join(out, 'keepalived-ts.meta.json'), JSON.stringify(result.metafile, null, 1));

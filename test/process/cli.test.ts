@@ -1,6 +1,6 @@
 /** The built CLI as an operator runs it (npm test builds dist/ first). */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,5 +64,34 @@ describe.skipIf(!existsSync(cli))('keepalived-ts CLI', () => {
     expect(r.status).toBe(5);
     expect(r.stderr).toBe('');
     expect(spawnSync('cat', [out], { encoding: 'utf8' }).stdout).toMatch(/nb_get_retry/);
+  });
+});
+
+/** esbuild's metafile of the bundled bin (scripts/bundle.mjs): what each output holds and imports. */
+interface BundleMeta {
+  outputs: Record<string, { inputs: Record<string, unknown>; imports: { path: string; kind: string; external?: boolean }[] }>;
+}
+const metaPath = path.join(root, 'dist/cli/keepalived-ts.meta.json');
+
+describe.skipIf(!existsSync(metaPath))('the bundled bin (docs/adr/002-bundled-bin.md)', () => {
+  it('-t loads no daemon code: the daemon, sockets and pino are reached only through a dynamic import', () => {
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as BundleMeta;
+    const entry = 'dist/cli/keepalived-ts.mjs';
+    // Everything the entry loads before it runs: static imports, transitively.
+    const loaded = new Set<string>();
+    const walk = (out: string): void => {
+      if (loaded.has(out)) return;
+      loaded.add(out);
+      for (const i of meta.outputs[out]?.imports ?? []) if (i.kind === 'import-statement' && !i.external) walk(i.path);
+    };
+    walk(entry);
+    const inputs = [...loaded].flatMap((o) => Object.keys(meta.outputs[o]?.inputs ?? {}));
+    const externals = [...loaded].flatMap((o) => (meta.outputs[o]?.imports ?? []).filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path));
+    expect(inputs).toContain('dist/config/load.js');
+    expect(inputs.filter((f) => /^dist\/(daemon|net|vrrp|script|track)\//.test(f))).toEqual([]);
+    expect(externals).not.toContain('pino');
+    // …and the daemon is still in the bundle, one dynamic import away.
+    const lazy = (meta.outputs[entry]?.imports ?? []).filter((i) => i.kind === 'dynamic-import').map((i) => i.path);
+    expect(lazy.some((o) => 'dist/daemon/main.js' in (meta.outputs[o]?.inputs ?? {}))).toBe(true);
   });
 });
