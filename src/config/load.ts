@@ -11,6 +11,7 @@ import { severityOf } from './diagnostics.js';
 import { expandGlob, hasBrace, hasWildcard } from './glob.js';
 import type { ConfigFs } from './glob.js';
 import { LineTable } from './line-table.js';
+import { INCLUDE_ALL, INCLUDE_B, INCLUDE_M, INCLUDE_R, INCLUDE_W, includeCheckSet } from './include-check.js';
 import { dirname, joinPath } from './paths.js';
 import { decomment, FgetsReader, MAXBUF, trimBlankEnd } from './physical-lines.js';
 
@@ -48,17 +49,6 @@ const MAX_MULTILINE_DEPTH = 256;
 const MAX_LINES = 5_000_000;
 const DEF_LINE_END = '\n';
 
-const INCLUDE_R = 1;
-const INCLUDE_M = 2;
-const INCLUDE_W = 4;
-const INCLUDE_B = 8;
-const INCLUDE_ALL = INCLUDE_R | INCLUDE_M | INCLUDE_W | INCLUDE_B;
-const INCLUDE_CHECK_FLAGS: ReadonlyMap<string, number> = new Map([
-  ['read', INCLUDE_R],
-  ['match', INCLUDE_M],
-  ['wildcard_match', INCLUDE_W],
-  ['brace_match', INCLUDE_B],
-]);
 
 interface Definition {
   value: string;
@@ -683,28 +673,10 @@ export class Preprocessor {
     return true;
   }
 
-  /**
-   * keepalived: include_check_set() — `include_check [[+|-]TYPE…]`; no type means all.
-   * The keyword table (global-defs-general.ts) reports the errors in the words.
-   */
+  /** `include_check …` at depth 1 of global_defs; the keyword table reports its errors. */
   private includeCheckLine(buf: string): void {
-    const words = buf.split(/[ \t]+/);
-    if (words[0] !== 'include_check') return;
-    if (words.length === 1) {
-      this.includeCheck = INCLUDE_ALL;
-      return;
-    }
-    for (let i = 1; i < words.length; i++) {
-      const w = words[i] as string;
-      const sign = w[0] === '+' || w[0] === '-' ? w[0] : '';
-      if (sign === '' && i > 1) continue;
-      if (sign === '') this.includeCheck = 0;
-      const flag = INCLUDE_CHECK_FLAGS.get(w.slice(sign.length)) ?? 0;
-      if (flag === 0) continue;
-      if (sign === '') this.includeCheck = INCLUDE_R | flag;
-      else if (sign === '+') this.includeCheck |= flag;
-      else this.includeCheck &= ~flag;
-    }
+    const [keyword, ...words] = buf.split(/[ \t]+/);
+    if (keyword === 'include_check') this.includeCheck = includeCheckSet(this.includeCheck, words).bits;
   }
 
   /** keepalived: the end of read_line() — cut at the first `{`/`}` outside quotes; count depth. */

@@ -4,6 +4,7 @@
  * keepalived: core/global_parser.c.
  */
 import { INT_MAX, INT_MIN, UINT_MAX } from '../engine.js';
+import { includeCheckSet } from '../include-check.js';
 import type { GlobalSection, ProcessSettings } from './global-defs.js';
 import type { Ctx, KwTable } from './global-defs-common.js';
 import { flag, globalBool, inetStoSockaddr, notifyFifoKw, notifyFifoScriptKw, optBool } from './global-defs-common.js';
@@ -177,23 +178,11 @@ function umaskHandler(c: Ctx): void {
   g(c).umask = bits;
 }
 
-const INCLUDE_CHECK_TYPES = new Set(['read', 'match', 'wildcard_match', 'brace_match']);
-
-/** keepalived: include_check_set() — the messages; load.ts applies the strictness. */
+/** keepalived: include_check_set() — its messages here; the preprocessor applies the bits. */
 function includeCheckHandler(c: Ctx): void {
-  const out: string[] = [];
-  for (let i = 1; c.has(i); i++) {
-    const w = c.word(i);
-    const signed = w.startsWith('-') || w.startsWith('+');
-    if (!signed && i > 1) {
-      c.error(`Duplicate include_check '${w}' specified - ignoring`);
-      continue;
-    }
-    const type = signed ? w.slice(1) : w;
-    if (!INCLUDE_CHECK_TYPES.has(type)) c.error(`Unknown include_check type '${type}' - ignoring`);
-    else out.push(w);
-  }
-  g(c).includeCheck = out;
+  const set = includeCheckSet(0, c.words.slice(1));
+  for (const e of set.errors) c.error(e);
+  g(c).includeCheck = [...set.accepted];
 }
 
 export const generalKeywords: KwTable = {
