@@ -18,8 +18,8 @@ interface Origin {
 const MAX_INTERNED = 1 << 16;
 
 /** Text ids of the two brace lines (the most common lines of any config). */
-export const OPEN_ID = 0;
-export const CLOSE_ID = 1;
+const OPEN_ID = 0;
+const CLOSE_ID = 1;
 
 export class LineTable {
   // origin, line, col and text id of each line, four Int32 slots per line:

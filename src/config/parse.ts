@@ -16,9 +16,10 @@
  * (which line of the item each statement is), so a hit costs two numbers per
  * statement. `parseTree()` parses the full token stream, for tests and tools.
  *
- * Only lines with a quote (or starting with a blank moo skips) are lexed here,
- * for their words and the unmatched-quote error; `StmtList` splits the others
- * when the walk reads them.
+ * Each distinct line text (LineTable text ids) is classified once; only texts
+ * with a quote (or starting with a blank moo skips) are lexed, for their words
+ * and the unmatched-quote error. `StmtList` splits the others when the walk
+ * reads them.
  */
 import nearley from 'nearley';
 import type { Block, Item, Line } from './cst.js';

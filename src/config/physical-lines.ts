@@ -94,7 +94,7 @@ const isSpecial = (c: number): boolean => c === 33 || c === 34 || c === 35 || c 
  * holds no `!`, `"`, `#` or `\`, so the result is just the range without its
  * trailing blanks. Undefined when the full decomment() is needed.
  */
-export function plainText(s: string, from: number, to: number): string | undefined {
+function plainText(s: string, from: number, to: number): string | undefined {
   for (let k = from; k < to; k++) if (isSpecial(s.charCodeAt(k))) return undefined;
   let len = to;
   while (len > from && (s.charCodeAt(len - 1) === 32 || s.charCodeAt(len - 1) === 9)) len--;
