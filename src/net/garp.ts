@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IpAddress } from '../config/schema/address.js';
 import { ALL_NODES_MAC, BROADCAST_MAC, ETHERTYPE_ARP, ETHERTYPE_IPV6, gratuitousArp, parseMac, unsolicitedNeighbourAdvert } from './frames.js';
+import { KaError } from '../lib/errors.js';
 import { openPacketSocket, type PacketSocket } from './native.js';
 
 async function isForwarding(ifname: string): Promise<boolean> {
@@ -42,6 +43,27 @@ export function sysfsLink(name: string, root = '/sys/class/net'): GarpLink | und
   }
 }
 
+function macOf(text: string): Uint8Array | undefined {
+  try {
+    return parseMac(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A send-only packet socket: protocol 0 receives nothing (a socket opened for
+ * ETH_P_ARP or ETH_P_IPV6 would queue a copy of every such frame on the host);
+ * each frame names its ethertype when it is sent.
+ */
+function openSendSocket(): PacketSocket {
+  try {
+    return openPacketSocket(0);
+  } catch (e) {
+    throw new KaError('KA_ERR_RAW_SOCKET', 'cannot open a packet socket for gratuitous ARP/NA', { cause: e });
+  }
+}
+
 export class GarpSender {
   readonly #link: (name: string) => GarpLink | undefined;
   #arp: PacketSocket | undefined;
@@ -61,19 +83,26 @@ export class GarpSender {
     for (const a of addresses) {
       const link = this.#link(a.dev ?? defaultDev);
       if (link === undefined || link.isNoArp) continue;
-      const mac = parseMac(link.mac);
+      // keepalived sends GARP/NA on Ethernet-like links only; an empty (tun) or longer
+      // (InfiniBand) hardware address gets none, without stopping the other VIPs' frames.
+      const mac = macOf(link.mac);
+      if (mac === undefined) continue;
       if (a.family === 'inet') {
-        this.#arp ??= openPacketSocket(ETHERTYPE_ARP);
+        this.#arp ??= openSendSocket();
         frames.push({ socket: this.#arp, ifindex: link.ifindex, mac: BROADCAST_MAC, ethertype: ETHERTYPE_ARP, frame: gratuitousArp(mac, a.address) });
       } else {
-        this.#ipv6 ??= openPacketSocket(ETHERTYPE_IPV6);
+        this.#ipv6 ??= openSendSocket();
         const frame = unsolicitedNeighbourAdvert(mac, a.address, await isForwarding(link.name));
         frames.push({ socket: this.#ipv6, ifindex: link.ifindex, mac: ALL_NODES_MAC, ethertype: ETHERTYPE_IPV6, frame });
       }
     }
     for (let i = 0; i < repeat; i++) {
       for (const f of frames) {
-        f.socket.send(f.ifindex, f.mac, f.ethertype, f.frame);
+        try {
+          f.socket.send(f.ifindex, f.mac, f.ethertype, f.frame);
+        } catch (e) {
+          throw new KaError('KA_ERR_RAW_SOCKET', `cannot send a gratuitous ARP/NA on interface index ${f.ifindex}`, { cause: e });
+        }
         this.#sent++;
       }
     }

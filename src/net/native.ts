@@ -87,6 +87,8 @@ interface Binding {
 const SEND_DONTROUTE = 1;
 /** Messages handled per wake-up before yielding to the event loop (the poll is level-triggered). */
 const MAX_DRAIN_PER_WAKEUP = 64;
+/** After a socket error stopped the poll: when to start it again. */
+const POLL_RESTART_MS = 100;
 const ADDON_PATH = '../../native/build/Release/ka_net.node';
 
 let loaded: Binding | undefined;
@@ -125,6 +127,8 @@ abstract class PolledSocket {
   #fd: number;
   #poll: PollHandle | undefined;
   #closed = false;
+  /** Set between start() and stop()/close(): a poll that libuv stopped on an error is restarted. */
+  #wanted = false;
 
   protected constructor(fd: number) {
     this.#fd = fd;
@@ -148,11 +152,25 @@ abstract class PolledSocket {
       if (!onError) throw err;
       onError(err);
     };
+    this.#wanted = true;
     const handle: PollHandle = b.poll(fd, (pollErr) => {
       if (pollErr) {
-        // libuv has already stopped this handle; start() again to resume.
-        this.stop();
-        fail(pollErr);
+        // libuv has stopped this handle and reports EBADF whatever the socket said. A recv
+        // takes the socket's own pending error (and clears it); then the poll is started
+        // again, a little later so that an error that persists cannot spin the loop.
+        this.#halt();
+        let err: NodeJS.ErrnoException = pollErr;
+        let msg: RawMessage | undefined;
+        try {
+          msg = b.recv(fd);
+        } catch (e) {
+          err = e as NodeJS.ErrnoException;
+        }
+        setTimeout(() => {
+          if (this.#wanted && !this.#closed && this.#poll === undefined) this.start(onMessage, onError);
+        }, POLL_RESTART_MS);
+        if (msg) onMessage(msg);
+        else fail(err);
         return;
       }
       for (let i = 0; i < MAX_DRAIN_PER_WAKEUP && this.#poll === handle; i++) {
@@ -171,6 +189,11 @@ abstract class PolledSocket {
   }
 
   stop(): void {
+    this.#wanted = false;
+    this.#halt();
+  }
+
+  #halt(): void {
     const handle = this.#poll;
     if (!handle) return;
     this.#poll = undefined;
@@ -213,8 +236,8 @@ export interface RawSocket {
   send(data: Uint8Array, dst: string, opts?: SendOptions): void;
   /**
    * Calls `onMessage` for every queued datagram whenever the socket is readable.
-   * Receive errors go to `onError` (and receiving continues); a poll error stops
-   * the socket, goes to `onError`, and `start()` may be called again.
+   * Receive errors go to `onError` (and receiving continues); a poll error goes
+   * to `onError` with the socket's own errno, and receiving starts again 100 ms later.
    */
   start(onMessage: MessageHandler, onError?: ErrorHandler): void;
   /** Stops delivering messages; idempotent. No callback runs after it returns. */

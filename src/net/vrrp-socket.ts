@@ -51,9 +51,10 @@ export function openVrrpChannel(o: ChannelOptions & { readonly ifname: string },
   try {
     s = openRawSocket(o.family, IPPROTO_VRRP);
     configure(s, o);
+    // The channel starts polling the socket: a failure there must close it too.
+    return new VrrpChannel(rawIo(s), o, handlers);
   } catch (e) {
     s?.close();
     throw new KaError('KA_ERR_RAW_SOCKET', `cannot open VRRP socket on ${o.ifname}`, { cause: e });
   }
-  return new VrrpChannel(rawIo(s), o, handlers);
 }
