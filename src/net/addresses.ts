@@ -46,9 +46,6 @@ export interface InterfaceAddress {
 export interface LinkFacts {
   readonly name: string;
   readonly ifindex: number;
-  readonly mac: string | undefined;
-  readonly isUp: boolean;
-  readonly isNoArp: boolean;
   /** In the order the kernel lists them (the first IPv4 one is keepalived's primary address). */
   readonly addresses: readonly InterfaceAddress[];
 }
@@ -56,8 +53,6 @@ export interface LinkFacts {
 interface IpJsonLink {
   ifindex?: number;
   ifname?: string;
-  flags?: string[];
-  address?: string;
   addr_info?: Array<{ family?: string; local?: string; prefixlen?: number; scope?: string } | null>;
 }
 
@@ -72,7 +67,6 @@ export function parseIpAddrJson(text: string): LinkFacts[] {
   if (!Array.isArray(data)) return [];
   return (data as Array<IpJsonLink | null>).flatMap((l) => {
     if (l === null || typeof l !== 'object' || typeof l.ifname !== 'string' || typeof l.ifindex !== 'number') return [];
-    const flags = Array.isArray(l.flags) ? l.flags : [];
     const info = Array.isArray(l.addr_info) ? l.addr_info : [];
     const addresses = info.flatMap((a): InterfaceAddress[] =>
       a !== null && typeof a === 'object' && (a.family === 'inet' || a.family === 'inet6') && typeof a.local === 'string'
@@ -83,9 +77,6 @@ export function parseIpAddrJson(text: string): LinkFacts[] {
       {
         name: l.ifname,
         ifindex: l.ifindex,
-        mac: typeof l.address === 'string' ? l.address : undefined,
-        isUp: flags.includes('UP') && flags.includes('LOWER_UP'),
-        isNoArp: flags.includes('NOARP'),
         addresses,
       },
     ];
@@ -104,10 +95,6 @@ export class IpRoute {
     const r = await this.#exec(['ip', '-j', 'addr', 'show']);
     if (r.code !== 0) throw new KaError('KA_ERR_IP_FAILED', `ip -j addr show exited ${r.code}: ${r.stderr.trim()}`);
     return parseIpAddrJson(r.stdout);
-  }
-
-  async link(name: string): Promise<LinkFacts | undefined> {
-    return (await this.links()).find((l) => l.name === name);
   }
 
   async add(a: IpAddress, defaultDev: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,20 @@ describe('sysfsLink', () => {
     expect(sysfsLink('eth0', root)).toEqual({ name: 'eth0', ifindex: 2, mac: '02:00:00:00:00:11', isNoArp: false });
     expect(sysfsLink('tun0', root)?.isNoArp).toBe(true);
     expect(sysfsLink('nope0', root)).toBeUndefined();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('never looks up a name the kernel could not have: no path out of the directory', () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'kts-sys-'));
+    const root = path.join(base, 'net');
+    mkdirSync(root);
+    mkdirSync(path.join(base, 'evil'));
+    for (const [f, v] of [['flags', '0x1003'], ['address', '02:00:00:00:00:66'], ['ifindex', '6']]) writeFileSync(path.join(base, 'evil', f as string), `${v}\n`);
+    mkdirSync(path.join(root, 'ok0'));
+    for (const [f, v] of [['flags', '0x1003'], ['address', '02:00:00:00:00:66'], ['ifindex', '6']]) writeFileSync(path.join(root, 'ok0', f as string), `${v}\n`);
+    expect(sysfsLink('ok0', root)?.ifindex).toBe(6);
+    expect(sysfsLink('../evil', root)).toBeUndefined();
+    rmSync(base, { recursive: true, force: true });
   });
 
   it('reads this machine\'s loopback', () => {

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { IpAddress } from '../config/schema/address.js';
 import { ALL_NODES_MAC, BROADCAST_MAC, ETHERTYPE_ARP, ETHERTYPE_IPV6, gratuitousArp, parseMac, unsolicitedNeighbourAdvert } from './frames.js';
 import { KaError } from '../lib/errors.js';
+import { isValidIfname } from '../lib/ifname.js';
 import { openPacketSocket, type PacketSocket } from './native.js';
 
 async function isForwarding(ifname: string): Promise<boolean> {
@@ -34,6 +35,7 @@ const IFF_NOARP = 0x80; // linux/if.h
  * VIP at once, and garp_master_refresh repeats it). Undefined when the interface does not exist.
  */
 export function sysfsLink(name: string, root = '/sys/class/net'): GarpLink | undefined {
+  if (!isValidIfname(name)) return undefined;
   try {
     const read = (f: string): string => readFileSync(`${root}/${name}/${f}`, 'utf8').trim();
     const flags = Number.parseInt(read('flags'), 16);

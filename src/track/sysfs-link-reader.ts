@@ -1,11 +1,7 @@
 /** The real LinkReader: `/sys/class/net/IF/{flags,operstate}`. */
 import { readFile } from 'node:fs/promises';
+import { isValidIfname } from '../lib/ifname.js';
 import type { LinkReader } from './link-tracker.js';
-
-/** Names the kernel could never have (dev_valid_name()); they are never looked up. */
-function isValidIfname(ifname: string): boolean {
-  return ifname !== '' && ifname !== '.' && ifname !== '..' && !/[/\s:\0]/.test(ifname);
-}
 
 /** `root` is for tests; a missing interface (or attribute) reads as undefined. */
 export function createSysfsLinkReader(root = '/sys/class/net'): LinkReader {
