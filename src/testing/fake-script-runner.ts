@@ -1,7 +1,8 @@
 /**
  * The in-memory ScriptRunner for tests: records every start and lets the test
- * decide when and how each script ends. (It belongs with the other fakes in
- * src/testing/; it lives here until that folder is free to edit.)
+ * decide when and how each script ends. Tests of the ScriptRunner itself run
+ * real scripts (src/script/run-script.test.ts); this fake is for the trackers
+ * and notify ports, whose tests need to choose the timing.
  */
 import type { RunOptions, RunnableScript, ScriptExit, ScriptHandle, ScriptRunner } from '../script/script-runner.js';
 
