@@ -319,10 +319,59 @@ describe('VrrpDriver setTracker()', () => {
     expect(performed).toEqual([]);
   });
 
-  it('is ignored while not running', () => {
-    const { driver, performed } = harness(options());
+  it('does nothing before start()', () => {
+    const { driver, performed, clock } = harness(options());
     driver.setTracker('t1', { type: 'down' });
     expect(performed).toEqual([]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('keepalived compat: a status reported before start() is the initial one (lower priority from the start)', () => {
+    const { clock, driver, performed } = harness(options());
+    driver.setTracker('t1', { type: 'down' });
+    driver.start();
+    expect(['X', 'Y', 'Z'].map((n) => driver.instance(n).effectivePriority)).toEqual([80, 100, 100]);
+    // No priority change is notified: the instance never had priority 100.
+    expect(performed.filter((p) => p.action.type === 'notify-priority')).toEqual([]);
+    // master-down is armed for priority 80 (vrrp_init_state() uses the effective priority).
+    clock.advanceTo(DOWN_100);
+    expect(driver.instance('X').state).toBe('BACKUP');
+    clock.advanceTo(masterDownMs(80, 1_000));
+    expect(driver.instance('X').state).toBe('MASTER');
+  });
+
+  it('keepalived compat: a weight-0 tracker down before start() starts the instance in FAULT and notifies it', () => {
+    const { driver, performed } = harness({ instances: { X: vi(1, { trackers: [{ id: 'p', kind: 'process', weight: 0 }] }), Z: vi(3) } });
+    driver.setTracker('p', { type: 'down' });
+    driver.start();
+    expect(driver.instance('X').state).toBe('FAULT');
+    expect(performed.filter((p) => p.name === 'X').map((p) => p.action)).toEqual([
+      { type: 'transition', from: 'INIT', to: 'FAULT', reason: 'init' },
+      { type: 'notify', state: 'FAULT' },
+    ]);
+    driver.setTracker('p', { type: 'up' });
+    expect(driver.instance('X').state).toBe('BACKUP');
+  });
+
+  it('a sync group starts in FAULT when a member tracker was down before start()', () => {
+    const { driver, groupActions } = harness({
+      instances: { A: vi(1), B: vi(2, { trackers: [{ id: 'p', kind: 'process', weight: 0 }] }) },
+      syncGroups: { G: ['A', 'B'] },
+    });
+    driver.setTracker('p', { type: 'down' });
+    driver.start();
+    expect(['A', 'B'].map((n) => driver.instance(n).state)).toEqual(['FAULT', 'FAULT']);
+    expect(groupActions).toContainEqual({ group: 'G', action: { type: 'notify-group', state: 'FAULT' } });
+  });
+
+  it('the last status reported, also while stopped, is where a restart begins', () => {
+    const { driver } = harness(options());
+    driver.start();
+    driver.setTracker('t1', { type: 'down' });
+    driver.stop();
+    driver.setTracker('t2', { type: 'down' });
+    driver.start();
+    expect(['X', 'Y', 'Z'].map((n) => driver.instance(n).effectivePriority)).toEqual([80, 80, 100]);
   });
 });
 

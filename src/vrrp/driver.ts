@@ -54,6 +54,8 @@ export class VrrpDriver {
   readonly #vipsHeld = new Set<string>();
   /** Instances that were MASTER when the step being run began: they may still send its adverts. */
   readonly #wasMaster = new Set<string>();
+  /** The latest status of every tracker reported so far, running or not: start() begins from them. */
+  readonly #reported = new Map<string, TrackerStatus>();
   #isRunning = false;
 
   constructor(ports: DriverPorts, options: DriverOptions) {
@@ -97,11 +99,15 @@ export class VrrpDriver {
     return this.#vipsHeld.has(name);
   }
 
-  /** Fresh instances, as at process start: INIT, then 'start' (groups first, in configuration order). */
+  /**
+   * Fresh instances, as at process start: INIT, then 'start' (groups first, in configuration order).
+   * Trackers reported before now count from the beginning: keepalived reads interfaces, track files
+   * and processes before vrrp_init_state(), so an instance can start in FAULT or at a lowered priority.
+   */
   start(): void {
     if (this.#isRunning) throw new Error('VRRP driver already running');
     this.#isRunning = true;
-    const fresh = Object.fromEntries(Object.entries(this.#options.instances).map(([n, o]) => [n, createInstance(o)]));
+    const fresh = Object.fromEntries(Object.entries(this.#options.instances).map(([n, o]) => [n, createInstance(this.#withReported(o))]));
     this.#instances = {};
     this.#groups = {};
     for (const [name, inst] of Object.entries(fresh)) if (!this.#groupOf.has(name)) this.#instances[name] = inst;
@@ -138,14 +144,25 @@ export class VrrpDriver {
     }
   }
 
-  /** Report a tracker's status to every instance that tracks it. */
+  /** Report a tracker's status to every instance that tracks it; before start() it becomes their initial status. */
   setTracker(tracker: string, status: TrackerStatus): void {
+    this.#reported.set(tracker, status);
     if (!this.#isRunning) return;
     for (const name of this.names) {
       if (this.instance(name).config.trackers.some((t) => t.id === tracker)) {
         this.dispatch(name, { type: 'track-changed', tracker, status });
       }
     }
+  }
+
+  #withReported(o: DriverInstanceOptions): DriverInstanceOptions {
+    const trackers = o.trackers ?? [];
+    if (!trackers.some((t) => this.#reported.has(t.id))) return o;
+    const withStatus = trackers.map((t) => {
+      const status = this.#reported.get(t.id);
+      return status === undefined ? t : { ...t, initial: status };
+    });
+    return { ...o, trackers: withStatus };
   }
 
   dispatch(name: string, ev: VrrpEvent): void {
