@@ -3,6 +3,7 @@
  * start/stop scripts, notify FIFOs, process settings, SNMP/DBus, housekeeping.
  * keepalived: core/global_parser.c.
  */
+import { strtoll } from '../../lib/strtol.js';
 import { INT_MAX, INT_MIN, UINT_MAX } from '../engine.js';
 import { includeCheckSet } from '../include-check.js';
 import type { GlobalSection, ProcessSettings } from './global-defs.js';
@@ -147,10 +148,9 @@ function umaskHandler(c: Ctx): void {
   const mask = c.word(1);
   if (/^[0-9]/.test(mask)) {
     if (c.words.length !== 2) return c.error('Extra parameter(s) to umask option');
-    const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(mask);
-    const v = m ? Number(mask.startsWith('0') && !/^0[xX]/.test(mask) ? Number.parseInt(mask, 8) : mask) : Number.NaN;
-    if (Number.isNaN(v) || (v & ~0o777) !== 0) return c.error(`invalid umask value ${mask}`);
-    g(c).umask = v;
+    const r = strtoll(mask);
+    if (r.end !== mask.length || r.value < 0n || (r.value & ~0o777n) !== 0n) return c.error(`invalid umask value ${mask}`);
+    g(c).umask = Number(r.value);
     return;
   }
   let bits = 0;
