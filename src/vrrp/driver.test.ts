@@ -137,15 +137,29 @@ describe('VrrpDriver start()', () => {
 
 describe('VrrpDriver actions', () => {
   it('hands every action to perform in the core order, after the new state and its own part are done', () => {
-    const options = vi(51, { priority: 255 });
-    const { driver, performed, timeline } = harness({ instances: { VI_1: options } });
+    const { clock, driver, performed, timeline } = harness({ instances: { VI_1: vi(51, { priority: 100 }) } });
     driver.start();
-    const expected = step(createInstance(options), { type: 'start' }).actions;
+    const backup = driver.instance('VI_1');
+    performed.length = 0;
+    timeline.length = 0;
+    clock.advanceTo(DOWN_100);
+    const expected = step(backup, { type: 'timer-fired', timer: 'master-down' }).actions;
     expect(performed.map((p) => p.action)).toEqual(expected);
+    expect(expected.map((a) => a.type)).toContain('notify');
     // The state handed over is the new one, from the first action on.
     expect(performed.map((p) => p.state)).toEqual(expected.map(() => 'MASTER'));
     // The advert is on the wire before perform hears of it.
-    expect(timeline.slice(0, 2)).toEqual(['wire VI_1 255', 'perform VI_1 send-advert']);
+    expect(timeline.slice(0, 2)).toEqual(['wire VI_1 100', 'perform VI_1 send-advert']);
+  });
+
+  it('start(): the core order, except that the notification comes after every other action', () => {
+    const options = vi(51, { priority: 255 });
+    const { driver, performed } = harness({ instances: { VI_1: options } });
+    driver.start();
+    const core = step(createInstance(options), { type: 'start' }).actions;
+    const isNotify = (a: Action): boolean => a.type === 'notify';
+    expect(performed.map((p) => p.action)).toEqual([...core.filter((a) => !isNotify(a)), ...core.filter(isNotify)]);
+    expect(performed.map((p) => p.state)).toEqual(core.map(() => 'MASTER'));
   });
 
   it('has armed the timer and taken the VIPs before perform sees arm and claim-vips', () => {
@@ -193,8 +207,8 @@ describe('VrrpDriver sync groups', () => {
     expect([...new Set(performed.map((p) => p.name))]).toEqual(['A', 'B', 'C', 'D', 'E']);
     expect(groupActions).toEqual([
       { group: 'G1', action: { type: 'group-transition', from: 'INIT', to: 'BACKUP' } },
-      { group: 'G1', action: { type: 'notify-group', state: 'BACKUP' } },
       { group: 'G2', action: { type: 'group-transition', from: 'INIT', to: 'BACKUP' } },
+      { group: 'G1', action: { type: 'notify-group', state: 'BACKUP' } },
       { group: 'G2', action: { type: 'notify-group', state: 'BACKUP' } },
     ]);
     expect(driver.group('G1')?.memberNames).toEqual(['A', 'B']);
@@ -228,10 +242,60 @@ describe('VrrpDriver sync groups', () => {
     expect(driver.names.map((n) => driver.instance(n).state)).toEqual(['STOP', 'STOP', 'STOP', 'STOP', 'STOP']);
     // Every MASTER (all five: C and D were never faulted here) says goodbye once.
     expect(adverts.slice(before).map((a) => `${a.name}:${a.advert.priority}`)).toEqual(['A:0', 'B:0', 'C:0', 'D:0', 'E:0']);
-    expect(groupActions.slice(-2)).toEqual([
+    expect(groupActions.slice(-4)).toEqual([
+      { group: 'G1', action: { type: 'group-transition', from: 'MASTER', to: 'STOP' } },
       { group: 'G2', action: { type: 'group-transition', from: 'MASTER', to: 'STOP' } },
+      { group: 'G1', action: { type: 'notify-group', state: 'STOP' } },
       { group: 'G2', action: { type: 'notify-group', state: 'STOP' } },
     ]);
+  });
+
+  /** Every notification, instance or group, in the order the ports got them. */
+  function notifyHarness(options: DriverOptions) {
+    const clock = new ManualClock();
+    const notifies: string[] = [];
+    const driver = new VrrpDriver(
+      {
+        clock,
+        sendAdvert: () => {},
+        perform: (name, action) => {
+          if (action.type === 'notify') notifies.push(`${name} ${action.state}`);
+        },
+        performGroup: (group, action) => {
+          if (action.type === 'notify-group') notifies.push(`group ${group} ${action.state}`);
+        },
+      },
+      options,
+    );
+    return { clock, driver, notifies };
+  }
+
+  // Configuration order interleaves groups' members and standalone instances: E, C, A, D, B.
+  const mixed = (over: { C?: Partial<DriverInstanceOptions>; E?: Partial<DriverInstanceOptions> } = {}): DriverOptions => ({
+    instances: { E: vi(5, over.E), C: vi(3, over.C), A: vi(1), D: vi(4), B: vi(2) },
+    syncGroups: { G2: ['C', 'D'], G1: ['A', 'B'] },
+  });
+
+  it('keepalived compat: start notifies every group, then every instance in configuration order (vrrp_init_state())', () => {
+    const { driver, notifies } = notifyHarness(mixed({ C: { trackers: [LINK_C] } }));
+    driver.setTracker('link:c', { type: 'down' });
+    driver.start();
+    expect(notifies).toEqual(['group G2 FAULT', 'group G1 BACKUP', 'E BACKUP', 'C FAULT', 'A BACKUP', 'B BACKUP']);
+  });
+
+  it('keepalived compat: an address owner notifies MASTER after the others (it becomes MASTER on its first timer)', () => {
+    const { driver, notifies } = notifyHarness(mixed({ E: { priority: 255 } }));
+    driver.start();
+    expect(notifies).toEqual(['group G2 BACKUP', 'group G1 BACKUP', 'C BACKUP', 'A BACKUP', 'D BACKUP', 'B BACKUP', 'E MASTER']);
+  });
+
+  it('keepalived compat: shutdown notifies every instance STOP in configuration order, then every group (notify_shutdown())', () => {
+    const { clock, driver, notifies } = notifyHarness(mixed());
+    driver.start();
+    clock.advanceTo(DOWN_100);
+    notifies.length = 0;
+    driver.shutdown();
+    expect(notifies).toEqual(['E STOP', 'C STOP', 'A STOP', 'D STOP', 'B STOP', 'group G2 STOP', 'group G1 STOP']);
   });
 });
 

@@ -31,12 +31,17 @@ export interface DriverPorts {
   /**
    * Every action, in order, after the instance's new state is recorded and after the driver's own
    * part of it (timers, the advert) is done: the port acts on claim-vips, release-vips,
-   * gratuitous-arp, notify…, and may log the rest.
+   * gratuitous-arp, notify…, and may log the rest. Exception: start() and shutdown() hand over the
+   * notify actions (and performGroup's notify-group) after all the other actions, in keepalived's order.
    */
   readonly perform: (instance: string, action: Action, state: Instance) => void;
   /** Sync group actions: group-transition and notify-group. */
   readonly performGroup?: (group: string, action: Exclude<SyncGroupAction, { type: 'member' }>) => void;
 }
+
+type DeferredNotify =
+  | { readonly kind: 'instance'; readonly name: string; readonly action: Extract<Action, { type: 'notify' }> }
+  | { readonly kind: 'group'; readonly group: string; readonly action: Extract<SyncGroupAction, { type: 'notify-group' }> };
 
 interface ArmedTimer {
   readonly dueMs: number;
@@ -56,6 +61,8 @@ export class VrrpDriver {
   readonly #wasMaster = new Set<string>();
   /** The latest status of every tracker reported so far, running or not: start() begins from them. */
   readonly #reported = new Map<string, TrackerStatus>();
+  /** During start() and shutdown(): notifications waiting to go out in keepalived's order. */
+  #heldNotifies: DeferredNotify[] | undefined;
   #isRunning = false;
 
   constructor(ports: DriverPorts, options: DriverOptions) {
@@ -114,15 +121,25 @@ export class VrrpDriver {
     for (const [group, members] of Object.entries(this.#options.syncGroups ?? {})) {
       this.#groups[group] = createSyncGroup(group, Object.fromEntries(members.map((m) => [m, fresh[m] as Instance])));
     }
-    for (const group of Object.keys(this.#groups)) this.#stepGroup(group, { type: 'start' });
-    for (const name of Object.keys(this.#instances)) this.dispatch(name, { type: 'start' });
+    const notifies = this.#deferringNotifies(() => {
+      for (const group of Object.keys(this.#groups)) this.#stepGroup(group, { type: 'start' });
+      for (const name of Object.keys(this.#instances)) this.dispatch(name, { type: 'start' });
+    });
+    // keepalived: vrrp_init_state(): first every sync group's notify, then every instance's, in
+    // configuration order. An address owner only becomes MASTER (and says so) on its first timer.
+    const isMaster = (n: DeferredNotify): boolean => n.action.state === 'MASTER';
+    this.#sendNotifies([...this.#inConfigOrder(notifies.filter((n) => !isMaster(n)), 'group'), ...notifies.filter(isMaster)]);
   }
 
   /** SIGTERM: every instance gets 'shutdown' (a MASTER says goodbye with priority 0), then timers stop. */
   shutdown(): void {
     if (!this.#isRunning) return;
-    for (const group of Object.keys(this.#groups)) this.#stepGroup(group, { type: 'shutdown' });
-    for (const name of Object.keys(this.#instances)) this.dispatch(name, { type: 'shutdown' });
+    const notifies = this.#deferringNotifies(() => {
+      for (const group of Object.keys(this.#groups)) this.#stepGroup(group, { type: 'shutdown' });
+      for (const name of Object.keys(this.#instances)) this.dispatch(name, { type: 'shutdown' });
+    });
+    // keepalived: notify_shutdown(), after restore_vrrp_interfaces(): every instance's STOP, then every group's.
+    this.#sendNotifies(this.#inConfigOrder(notifies, 'instance'));
     this.stop();
   }
 
@@ -152,6 +169,35 @@ export class VrrpDriver {
       if (this.instance(name).config.trackers.some((t) => t.id === tracker)) {
         this.dispatch(name, { type: 'track-changed', tracker, status });
       }
+    }
+  }
+
+  /** Runs `steps` with every notify and notify-group held back, and returns them in the order they came. */
+  #deferringNotifies(steps: () => void): DeferredNotify[] {
+    const held: DeferredNotify[] = [];
+    this.#heldNotifies = held;
+    try {
+      steps();
+    } finally {
+      this.#heldNotifies = undefined;
+    }
+    return held;
+  }
+
+  /** Stable: `first`'s kind first, each kind in configuration order. */
+  #inConfigOrder(notifies: readonly DeferredNotify[], first: DeferredNotify['kind']): DeferredNotify[] {
+    const instances = this.names;
+    const groups = Object.keys(this.#options.syncGroups ?? {});
+    const rank = (n: DeferredNotify): number =>
+      (n.kind === first ? 0 : 1) * (instances.length + groups.length) +
+      (n.kind === 'group' ? groups.indexOf(n.group) : instances.indexOf(n.name));
+    return [...notifies].sort((a, b) => rank(a) - rank(b));
+  }
+
+  #sendNotifies(notifies: readonly DeferredNotify[]): void {
+    for (const n of notifies) {
+      if (n.kind === 'group') this.#ports.performGroup?.(n.group, n.action);
+      else this.#ports.perform(n.name, n.action, this.instance(n.name));
     }
   }
 
@@ -206,7 +252,8 @@ export class VrrpDriver {
         continue;
       }
       flush();
-      this.#ports.performGroup?.(group, a);
+      if (a.type === 'notify-group' && this.#heldNotifies !== undefined) this.#heldNotifies.push({ kind: 'group', group, action: a });
+      else this.#ports.performGroup?.(group, a);
     }
     flush();
   }
@@ -233,6 +280,12 @@ export class VrrpDriver {
         break;
       case 'release-vips':
         this.#vipsHeld.delete(name);
+        break;
+      case 'notify':
+        if (this.#heldNotifies !== undefined) {
+          this.#heldNotifies.push({ kind: 'instance', name, action: a });
+          return;
+        }
         break;
       default:
         break;
