@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,13 +61,19 @@ describe('writePidFile', () => {
   it.each<[string, string]>([
     ['a dead pid', `${DEAD_PID}\n`],
     ['our own pid (a restart in a fresh pid namespace)', `${process.pid}\n`],
+    ['text that is not a pid', 'garbage\n'],
   ])('replaces a stale file holding %s', (_, text) => {
     writeFileSync(path, text);
-    writePidFile(path);
+    expect(writePidFile(path).isStaleReplaced).toBe(true);
     expect(readFileSync(path, 'utf8')).toBe(`${process.pid}\n`);
   });
 
-  // Regression: the mode used to follow the umask (0600 under 0177) or an old file's mode.
+  it('says nothing was replaced when there was no file', () => {
+    expect(writePidFile(path).isStaleReplaced).toBe(false);
+  });
+
+  // keepalived: pidfile_write() creates the file 0644 (those bits cleared from the umask), and
+  // process_running() unlinks a stale file first, so an old file's mode is not kept either.
   it.each<[string, number, (() => void) | undefined]>([
     ['created under umask 0177', 0o177, undefined],
     ['replacing a stale 0600 file', 0o022, () => writeFileSync(path, `${DEAD_PID}\n`, { mode: 0o600 })],
@@ -80,6 +86,30 @@ describe('writePidFile', () => {
       process.umask(old);
     }
     expect(statSync(path).mode & 0o777).toBe(0o644);
+  });
+
+  it('keepalived compat: never writes through a symlink (O_NOFOLLOW): a dangling one is an error', () => {
+    const target = join(dir, 'target');
+    symlinkSync(target, path);
+    let err: unknown;
+    try {
+      writePidFile(path);
+    } catch (e) {
+      err = e;
+    }
+    expect(isKaError(err, 'KA_ERR_PIDFILE')).toBe(true);
+    expect((err as Error).cause).toMatchObject({ code: 'ELOOP' });
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('keepalived compat: a symlink to a stale pid file is removed, its target left alone', () => {
+    const target = join(dir, 'target');
+    writeFileSync(target, `${DEAD_PID}\n`);
+    symlinkSync(target, path);
+    writePidFile(path);
+    expect(lstatSync(path).isSymbolicLink()).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe(`${process.pid}\n`);
+    expect(readFileSync(target, 'utf8')).toBe(`${DEAD_PID}\n`);
   });
 
   it('a path it cannot write is KA_ERR_PIDFILE with the cause', () => {
