@@ -247,10 +247,13 @@ export class VrrpDaemon {
         return this.#enqueue(name, 'cannot send gratuitous ARP', () => this.#deps.garp.send([...p.vips, ...p.evips], p.interface, a.repeat));
       case 'notify':
         return this.#enqueue(name, 'cannot notify', () => this.#deps.notify.instance(p, a.state, inst.effectivePriority));
-      case 'notify-priority':
+      case 'notify-priority': {
         log.info({ instance: name, from: a.from, to: a.to }, 'Changing effective priority');
-        if (p.notifyPriorityChanges) this.#deps.notify.priority(p, inst.state === 'MASTER' ? 'MASTER' : 'BACKUP', a.to);
-        return;
+        if (!p.notifyPriorityChanges) return;
+        // Behind the instance's queued notifications, so the FIFO never reports a priority before its state.
+        const state = inst.state === 'MASTER' ? 'MASTER' : 'BACKUP';
+        return this.#enqueue(name, 'cannot notify', async () => this.#deps.notify.priority(p, state, a.to));
+      }
       case 'notify-master-rx-lower-pri':
         log.info({ instance: name, from: a.from, priority: a.priority }, 'Master received lower priority advert');
         return this.#enqueue(name, 'cannot notify', () => this.#deps.notify.masterRxLowerPri(p, inst.effectivePriority));
