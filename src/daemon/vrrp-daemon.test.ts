@@ -7,6 +7,7 @@ import { FakeScriptRunner } from '../testing/fake-script-runner.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { memoryFs } from '../testing/memory-fs.js';
 import type { ProcessInfo } from '../track/process-match.js';
+import type { Advert } from '../vrrp/advert.js';
 import { masterDownMs } from '../vrrp/timing.js';
 import type { TrackerStatus } from '../vrrp/tracker.js';
 import { createLogger } from './logger.js';
@@ -163,5 +164,37 @@ describe('VrrpDaemon: notifications', () => {
     h.events.length = 0;
     await d.stop();
     expect(h.events).toEqual(['notify VI_1 STOP 100', 'notify VI_2 STOP 100', 'notify VI_3 STOP 100', 'notify group G STOP']);
+  });
+});
+
+describe('VrrpDaemon: received adverts', () => {
+  const advert = (over: Partial<Advert> = {}): Advert => ({
+    version: 2,
+    family: 4,
+    vrid: 51,
+    priority: 200,
+    advertIntervalMs: 1_000,
+    addresses: ['192.0.2.51'],
+    auth: { type: 'none' },
+    ...over,
+  });
+
+  const received = (stats: string, instanceName: string): string[] => {
+    const block = stats.split('VRRP Instance: ').find((b) => b.startsWith(`${instanceName}\n`)) ?? '';
+    return block.split('\n').filter((l) => /Received|Mismatch|Address List/.test(l)).map((l) => l.trim());
+  };
+
+  it("count into the channel's own instance (same VRID on another interface), with the state machine's discard reason, and not after stop", async () => {
+    const h = harness(() => () => {});
+    const d = await VrrpDaemon.start(h.deps, config(instance('VI_1', 51) + instance('VI_2', 51, '', 'eth1')));
+    h.channel(0).onAdvert(advert(), '192.0.2.9', 255);
+    h.channel(0).onAdvert(advert({ auth: { type: 'pass', password: 'x' } }), '192.0.2.9', 255);
+    h.channel(0).onAdvert(advert({ priority: 0 }), '192.0.2.9', 255);
+    h.channel(0).onAdvert(advert({ vrid: 52 }), '192.0.2.9', 255);
+    expect(received(d.statsText(), 'VI_1')).toEqual(['Received: 2', 'Address List: 0', 'Type Mismatch: 1', 'Received: 1']);
+    expect(received(d.statsText(), 'VI_2')).toEqual(['Received: 0', 'Address List: 0', 'Type Mismatch: 0', 'Received: 0']);
+    await d.stop();
+    h.channel(1).onAdvert(advert(), '192.0.2.9', 255);
+    expect(received(d.statsText(), 'VI_2')[0]).toBe('Received: 0');
   });
 });

@@ -18,7 +18,6 @@ import type { TrackerStatus } from '../vrrp/tracker.js';
 import type { Logger } from './logger.js';
 import { planVrrp, type PlannedInstance, type VrrpPlan } from './vrrp-plan.js';
 import { countDrop, countReceived, emptyStats, formatStats, type VrrpStats } from './vrrp-stats.js';
-import type { DiscardReason } from '../vrrp/instance.js';
 
 /** The kernel's addresses, as `ip` reads and writes them. */
 export interface AddressPort {
@@ -85,8 +84,6 @@ export class VrrpDaemon {
   /** Running garp_master_refresh timers by instance. */
   readonly #refreshes = new Map<string, () => void>();
   readonly #stats = new Map<string, VrrpStats>();
-  /** What the state machine said of the advert being dispatched (for the counters). */
-  #discard: DiscardReason | undefined;
   #stopTrackers: () => void = () => {};
   #isStopping = false;
 
@@ -182,11 +179,11 @@ export class VrrpDaemon {
       },
       {
         onAdvert: (advert, from) => {
-          if (advert.vrid !== p.driver.vrid || this.#isStopping) return;
-          this.#discard = undefined;
-          this.#driver.dispatch(p.name, { type: 'advert-received', advert, from });
-          const stats = this.#stats.get(p.name);
-          if (stats !== undefined) countReceived(stats, advert.priority, this.#discard);
+          // The driver drops it once stopped, or when it is for another VRID.
+          for (const { name, discard } of this.#driver.receive(advert, from, (n) => n === p.name)) {
+            const stats = this.#stats.get(name);
+            if (stats !== undefined) countReceived(stats, advert.priority, discard);
+          }
         },
         onDrop: (reason, from) => {
           const stats = this.#stats.get(p.name);
@@ -258,7 +255,6 @@ export class VrrpDaemon {
         log.info({ instance: name, from: a.from, priority: a.priority }, 'Master received lower priority advert');
         return this.#enqueue(name, 'cannot notify', () => this.#deps.notify.masterRxLowerPri(p, inst.effectivePriority));
       case 'discard-advert':
-        this.#discard = a.reason;
         log.debug({ instance: name, reason: a.reason, from: a.from, priority: a.priority }, 'discarding advert');
         return;
       case 'owner-conflict':

@@ -345,9 +345,23 @@ describe('VrrpDriver receive()', () => {
     expect(driver.instance('Z').state).toBe('MASTER');
   });
 
+  it('returns the instances it reached, each with the reason its state machine discarded the advert', () => {
+    const { driver } = harness({ ...options(), syncGroups: { G: ['W', 'Z'] } });
+    driver.start();
+    expect(driver.receive(advert(), '192.0.2.9')).toEqual([
+      { name: 'X', discard: undefined },
+      { name: 'W', discard: undefined },
+    ]);
+    expect(driver.receive(advert({ auth: { type: 'pass', password: 'x' } }), '192.0.2.9')).toEqual([
+      { name: 'X', discard: 'auth-type-mismatch' },
+      { name: 'W', discard: 'auth-type-mismatch' },
+    ]);
+    expect(driver.receive(advert({ vrid: 9 }), '192.0.2.9')).toEqual([]);
+  });
+
   it('ignores adverts while not running', () => {
     const { driver, performed } = harness(options());
-    driver.receive(advert(), '192.0.2.9');
+    expect(driver.receive(advert(), '192.0.2.9')).toEqual([]);
     driver.start();
     driver.stop();
     performed.length = 0;

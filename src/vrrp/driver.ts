@@ -8,7 +8,7 @@
  */
 import type { Clock } from '../lib/clock.js';
 import type { Advert, IpFamily } from './advert.js';
-import { createInstance, step, type Action, type Instance, type InstanceOptions, type TimerName, type VrrpEvent } from './instance.js';
+import { createInstance, step, type Action, type DiscardReason, type Instance, type InstanceOptions, type TimerName, type VrrpEvent } from './instance.js';
 import { createSyncGroup, stepGroup, type SyncGroup, type SyncGroupAction, type SyncGroupEvent } from './sync-group.js';
 import type { TrackerStatus } from './tracker.js';
 
@@ -37,6 +37,18 @@ export interface DriverPorts {
   readonly perform: (instance: string, action: Action, state: Instance) => void;
   /** Sync group actions: group-transition and notify-group. */
   readonly performGroup?: (group: string, action: Exclude<SyncGroupAction, { type: 'member' }>) => void;
+}
+
+/** What receive() did with an advert for one instance. */
+export interface ReceiveResult {
+  readonly name: string;
+  /** Why the state machine discarded it (its 'discard-advert' action), if it did. */
+  readonly discard: DiscardReason | undefined;
+}
+
+interface MemberAction {
+  readonly member: string;
+  readonly action: Action;
 }
 
 type DeferredNotify =
@@ -151,14 +163,23 @@ export class VrrpDriver {
     this.#isRunning = false;
   }
 
-  /** An advert that passed the codec, for every instance with its VRID and family. */
-  receive(advert: Advert, from: string, only?: (name: string) => boolean): void {
-    if (!this.#isRunning) return;
+  /**
+   * An advert that passed the codec, for every instance with its VRID and family (and `only`).
+   * Returns the instances that got it, each with the reason its state machine discarded it, if it did.
+   */
+  receive(advert: Advert, from: string, only?: (name: string) => boolean): ReceiveResult[] {
+    if (!this.#isRunning) return [];
+    const out: ReceiveResult[] = [];
     for (const [name, o] of Object.entries(this.#options.instances)) {
       if (o.vrid !== advert.vrid || o.family !== advert.family) continue;
       if (only !== undefined && !only(name)) continue;
-      this.dispatch(name, { type: 'advert-received', advert, from });
+      let discard: DiscardReason | undefined;
+      for (const { member, action } of this.#dispatch(name, { type: 'advert-received', advert, from })) {
+        if (member === name && action.type === 'discard-advert') discard = action.reason;
+      }
+      out.push({ name, discard });
     }
+    return out;
   }
 
   /** Report a tracker's status to every instance that tracks it; before start() it becomes their initial status. */
@@ -212,22 +233,26 @@ export class VrrpDriver {
   }
 
   dispatch(name: string, ev: VrrpEvent): void {
+    this.#dispatch(name, ev);
+  }
+
+  /** Steps the instance (or its group) and returns the actions it ran. */
+  #dispatch(name: string, ev: VrrpEvent): readonly MemberAction[] {
     const group = this.#groupOf.get(name);
-    if (group !== undefined) {
-      this.#stepGroup(group, { type: 'member-event', member: name, event: ev });
-      return;
-    }
+    if (group !== undefined) return this.#stepGroup(group, { type: 'member-event', member: name, event: ev });
     const before = this.instance(name);
     const { next, actions } = step(before, ev);
     this.#instances = { ...this.#instances, [name]: next };
-    this.#runActions(before.state === 'MASTER' ? [name] : [], actions.map((action) => ({ member: name, action })));
+    const run = actions.map((action) => ({ member: name, action }));
+    this.#runActions(before.state === 'MASTER' ? [name] : [], run);
+    return run;
   }
 
   /**
    * Runs a step's actions. A MASTER that yields in this step may still send the adverts the step
    * asked for first (higher_prio_send_advert, the priority-0 farewell) although its state is BACKUP.
    */
-  #runActions(wasMaster: readonly string[], actions: ReadonlyArray<{ readonly member: string; readonly action: Action }>): void {
+  #runActions(wasMaster: readonly string[], actions: readonly MemberAction[]): void {
     for (const name of wasMaster) this.#wasMaster.add(name);
     try {
       for (const { member, action } of actions) this.#run(member, action);
@@ -236,19 +261,24 @@ export class VrrpDriver {
     }
   }
 
-  #stepGroup(group: string, ev: SyncGroupEvent): void {
+  /** Steps the group and returns the member actions it ran. */
+  #stepGroup(group: string, ev: SyncGroupEvent): readonly MemberAction[] {
     const g = this.#groups[group];
     if (g === undefined) throw new Error(`no sync group ${group}`);
     const { next, actions } = stepGroup(g, ev);
     this.#groups = { ...this.#groups, [group]: next };
-    const memberActions: Array<{ member: string; action: Action }> = [];
+    const run: MemberAction[] = [];
+    let pending: MemberAction[] = [];
     const flush = (): void => {
       const masters = Object.entries(g.members).flatMap(([n, m]) => (m.state === 'MASTER' ? [n] : []));
-      this.#runActions(masters, memberActions.splice(0));
+      const batch = pending;
+      pending = [];
+      this.#runActions(masters, batch);
+      run.push(...batch);
     };
     for (const a of actions) {
       if (a.type === 'member') {
-        memberActions.push({ member: a.member, action: a.action });
+        pending.push({ member: a.member, action: a.action });
         continue;
       }
       flush();
@@ -256,6 +286,7 @@ export class VrrpDriver {
       else this.#ports.performGroup?.(group, a);
     }
     flush();
+    return run;
   }
 
   #run(name: string, a: Action): void {
