@@ -136,6 +136,34 @@ describe('FileTracker (ManualClock, in-memory files)', () => {
     expect(t.reports).toEqual([1, 2]);
   });
 
+  it('a reader that rejects reads as 0 (keepalived: an unreadable file) and later reads still run', async () => {
+    const clock = new ManualClock();
+    const reports: number[] = [];
+    let mode: 'ok' | 'reject' = 'ok';
+    const tracker = new FileTracker(
+      {
+        clock,
+        readFile: async () => {
+          if (mode === 'reject') throw new Error('EIO');
+          return bytes('5');
+        },
+        onChange: (_name, s) => {
+          if (s.type === 'value') reports.push(s.value);
+        },
+      },
+      { name: 'tf', path: '/run/ka/tf', pollIntervalMs: 1_000 },
+    );
+    await expect(tracker.start()).resolves.toEqual({ type: 'value', value: 5 });
+    mode = 'reject';
+    clock.advance(1_000);
+    await flush();
+    mode = 'ok';
+    clock.advance(1_000);
+    await flush();
+    expect(reports).toEqual([5, 0, 5]);
+    tracker.stop();
+  });
+
   it('stop() cancels polling and watching', async () => {
     const t = setup({ '/run/ka/tf': '1' });
     await t.tracker.start();

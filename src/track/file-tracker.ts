@@ -167,13 +167,17 @@ export class FileTracker {
       return;
     }
     this.#isReading = true;
-    do {
-      this.#isDirty = false;
-      const bytes = await this.#deps.readFile(this.#options.path);
-      if (this.#isStopped) break;
-      this.#apply(parseTrackFile(bytes));
-    } while (this.#isDirty);
-    this.#isReading = false;
+    try {
+      do {
+        this.#isDirty = false;
+        // keepalived: process_track_file(): a file that cannot be read is 0, so a failing reader is too.
+        const bytes = await this.#deps.readFile(this.#options.path).catch(() => undefined);
+        if (this.#isStopped) break;
+        this.#apply(parseTrackFile(bytes));
+      } while (this.#isDirty);
+    } finally {
+      this.#isReading = false;
+    }
   }
 
   #apply(reading: TrackFileReading): void {
