@@ -113,19 +113,47 @@ describe.skipIf(missing.length > 0)('track_script, notify scripts and notify_fif
     }
   });
 
-  it('garp_master_refresh repeats the GARP burst while MASTER', async () => {
+  it('garp_master_refresh repeats the GARP burst while MASTER, once per interval', async () => {
+    const refreshMs = 1_000;
     const capture = await lab.capture({ filter: 'arp' });
-    ours = await startOurs(lab.hosts.a, keepalivedConf('c2', 'MASTER', 100, { instanceLines: ['garp_master_refresh 1', 'garp_master_refresh_repeat 2', 'garp_master_delay 0'] }));
+    ours = await startOurs(
+      lab.hosts.a,
+      keepalivedConf('c2', 'MASTER', 100, { instanceLines: [`garp_master_refresh ${refreshMs / 1000}`, 'garp_master_refresh_repeat 2', 'garp_master_delay 0'] }),
+    );
     await waitFor(async () => lab.hosts.a.hasAddress(VIP), 8_000, 'the VIP on a');
     await sleep(3_300);
+    const stopCalledMs = Date.now();
     const frames = await capture.stop();
+    const stoppedMs = Date.now();
     ours.kill('SIGTERM', 'process');
     await ours.exited;
-    const garps = garpsFrom(frames, lab.hosts.a.mac, VIP);
-    // 5 at the takeover, then 2 a second: at least three refresh bursts in 3.3 s.
-    expect(garps.length).toBeGreaterThanOrEqual(5 + 3 * 2);
-    const refresh = garps.slice(5);
-    const gapsS = refresh.slice(1).map((f, i) => (f.tsUs - (refresh[i]?.tsUs ?? 0)) / 1e6).filter((g) => g > 0.5);
-    for (const g of gapsS) expect(g).toBeGreaterThan(0.9);
+    // A burst's GARPs go out back to back; bursts are a refresh interval apart.
+    const bursts = burstsOf(garpsFrom(frames, lab.hosts.a.mac, VIP).map((f) => f.tsUs / 1000), refreshMs / 2);
+    // The takeover burst (vrrp_garp_master_repeat, default 5), then garp_master_refresh_repeat (2) per refresh.
+    expect(bursts.map((b) => b.length)).toEqual([5, ...Array<number>(bursts.length - 1).fill(2)]);
+    const starts = bursts.map((b) => b[0] ?? Number.NaN);
+    const gapsMs = starts.slice(1).map((t, i) => t - (starts[i] ?? Number.NaN));
+    for (const g of gapsMs) {
+      expect(g, `gaps between bursts ${gapsMs.map((x) => x.toFixed(0)).join(', ')} ms`).toBeGreaterThanOrEqual(0.9 * refreshMs);
+      expect(g, `gaps between bursts ${gapsMs.map((x) => x.toFixed(0)).join(', ')} ms`).toBeLessThanOrEqual(1.1 * refreshMs);
+    }
+    // One refresh per whole interval between the takeover burst and the end of the capture (pcap and
+    // Date.now() share the wall clock), give or take one interval's 10 % at the edges.
+    const t0 = starts[0] ?? Number.NaN;
+    expect(gapsMs.length).toBeGreaterThanOrEqual(3);
+    expect(gapsMs.length).toBeGreaterThanOrEqual(Math.floor((stopCalledMs - t0) / refreshMs - 0.1));
+    expect(gapsMs.length).toBeLessThanOrEqual(Math.floor((stoppedMs - t0) / refreshMs + 0.1));
   });
 });
+
+/** Groups ascending times (ms) into bursts: a new burst starts after a gap longer than `maxGapMs`. */
+function burstsOf(timesMs: readonly number[], maxGapMs: number): number[][] {
+  const bursts: number[][] = [];
+  for (const t of timesMs) {
+    const last = bursts.at(-1);
+    const prev = last?.at(-1);
+    if (last !== undefined && prev !== undefined && t - prev <= maxGapMs) last.push(t);
+    else bursts.push([t]);
+  }
+  return bursts;
+}
