@@ -1,7 +1,7 @@
 /**
- * The daemon's composition root: config → logger → pid files → VRRP
- * subsystem → signals. Returns an exit status (keepalived's: 0 ok, 1 fatal,
- * 4 missing permission); only cli/ exits.
+ * The daemon's composition root: signals → config → umask → pid files → VRRP
+ * subsystem. Returns an exit status (keepalived's: 0 ok, 1 fatal, 4 missing
+ * permission); only cli/ exits.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,44 +33,142 @@ export interface DaemonOptions {
   readonly version: string;
 }
 
+/** keepalived: KEEPALIVED_EXIT_* in lib/scheduler.h. */
+const EXIT_OK = 0;
+const EXIT_FATAL = 1;
+const EXIT_MISSING_PERMISSION = 4;
+
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+type StopSignal = (typeof STOP_SIGNALS)[number];
+
+/** What the daemon has, for the signal handlers and the stop path. */
+interface Run {
+  phase: 'starting' | 'running' | 'stopping';
+  /** SIGTERM/SIGINT while starting: acted on at the next safe point. */
+  pendingStop: StopSignal | undefined;
+  umask: number;
+  pidFiles: PidFile[];
+  daemon: VrrpDaemon | undefined;
+  garp: GarpSender | undefined;
+}
+
 /** Resolves when the daemon has stopped; the value is the exit status. */
 export async function runDaemon(o: DaemonOptions): Promise<number> {
-  process.umask(o.umask);
+  const run: Run = { phase: 'starting', pendingStop: undefined, umask: o.umask, pidFiles: [], daemon: undefined, garp: undefined };
+  process.umask(run.umask);
   const log = createLogger({ isConsole: o.isConsoleLog, isDetailed: o.isDetailLog, ...(o.logFile === undefined ? {} : { file: o.logFile }) });
+  let finish: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+  const stop = (signal: StopSignal): void => {
+    run.phase = 'stopping';
+    log.info({ signal }, 'Stopping');
+    void stopRunning(o, log, run).then(finish);
+  };
+  // Before the first await: without a listener SIGHUP and SIGUSR2 take Node's default action (the
+  // process dies) and SIGTERM skips the clean-up. keepalived ignores them until signal_init().
+  const listeners = installSignalHandlers(log, run, {
+    stop,
+    force: () => {
+      removePidFiles(run);
+      finish(EXIT_FATAL);
+    },
+  });
+  try {
+    const started = await Promise.race([startUp(o, log, run), finished]);
+    if (started !== 'started') return started;
+    if (run.pendingStop !== undefined) stop(run.pendingStop);
+    // Signal listeners do not keep the event loop alive: with nothing to run (keepalived: "no
+    // configuration to run", it keeps running) Node would end here, leaving the pid files.
+    const keepAlive = setInterval(() => {}, 2 ** 30);
+    try {
+      return await finished;
+    } finally {
+      clearInterval(keepAlive);
+    }
+  } finally {
+    for (const [signal, fn] of listeners) process.off(signal, fn);
+  }
+}
+
+function installSignalHandlers(
+  log: Logger,
+  run: Run,
+  on: { readonly stop: (signal: StopSignal) => void; readonly force: () => void },
+): Array<[NodeJS.Signals, () => void]> {
+  const listeners: Array<[NodeJS.Signals, () => void]> = [];
+  for (const signal of STOP_SIGNALS) {
+    listeners.push([
+      signal,
+      () => {
+        if (run.phase === 'stopping' || run.pendingStop !== undefined) {
+          log.warn({ signal }, 'second signal: exiting at once');
+          on.force();
+        } else if (run.phase === 'starting') {
+          run.pendingStop = signal;
+          log.info({ signal }, 'stop requested during start-up: stopping once started');
+        } else on.stop(signal);
+      },
+    ]);
+  }
+  listeners.push(['SIGHUP', () => log.warn('reload (SIGHUP) is not implemented yet: keeping the running configuration')]);
+  listeners.push(['SIGUSR2', () => printStats(log, run)]);
+  for (const [signal, fn] of listeners) process.on(signal, fn);
+  return listeners;
+}
+
+/** Everything up to "Startup complete"; a number is the exit status of a start that did not complete. */
+async function startUp(o: DaemonOptions, log: Logger, run: Run): Promise<number | 'started'> {
   log.info({ version: o.version, detail: `v${o.version}` }, 'Starting keepalived-ts');
   log.info({ argv: o.commandLine, detail: o.commandLine.map((a) => `'${a}'`).join(' ') }, 'Command line:');
   log.info({ file: o.configFile, detail: o.configFile }, 'Configuration file');
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     log.fatal('keepalived-ts must run as root (raw sockets, addresses)');
-    return 4;
+    return EXIT_MISSING_PERMISSION;
   }
-  const config = loadConfig(o, log);
-  if (config === undefined) return 1;
+  const loaded = loadConfig(o, log);
+  if (typeof loaded === 'number') return loaded;
+  const config = loaded;
   if (!o.vrrpOnly && config.lvs.virtualServers.length > 0) {
     log.fatal('the health-checker subsystem is not implemented yet: run with -P (--vrrp) to run VRRP only');
-    return 1;
+    return EXIT_FATAL;
   }
-  const pidFiles: PidFile[] = [];
   try {
-    pidFiles.push(writePidFile(o.pidFile));
-    if (o.vrrpPidFile !== o.pidFile) pidFiles.push(writePidFile(o.vrrpPidFile));
+    run.pidFiles.push(writePidFile(o.pidFile));
+    if (o.vrrpPidFile !== o.pidFile) run.pidFiles.push(writePidFile(o.vrrpPidFile));
   } catch (err) {
     log.fatal({ err }, 'cannot write pid file');
-    for (const p of pidFiles) p.remove();
-    return 1;
+    removePidFiles(run);
+    return EXIT_FATAL;
   }
+  return startVrrp(o, log, run, config);
+}
+
+async function startVrrp(o: DaemonOptions, log: Logger, run: Run, config: Config): Promise<number | 'started'> {
   const exec = createExec();
-  const ip = new IpRoute(exec);
-  const garp = new GarpSender();
   const runScript = createScriptRunner();
-  let daemon: VrrpDaemon;
+  const garp = new GarpSender();
+  const notify = await createNotifyPort(config, { log, exec, runScript });
+  const abandon = async (code: number): Promise<number> => {
+    await notify.close();
+    garp.close();
+    removePidFiles(run);
+    return code;
+  };
+  if (run.pendingStop !== undefined) {
+    // Nothing runs yet: no advert sent, no address touched.
+    const code = await abandon(EXIT_OK);
+    logStopped(o, log);
+    return code;
+  }
   try {
-    const notify = await createNotifyPort(config, { log, exec, runScript });
-    daemon = await VrrpDaemon.start(
+    run.daemon = await VrrpDaemon.start(
       {
         log,
         clock: systemClock,
-        addresses: ip,
+        addresses: new IpRoute(exec),
         garp,
         notify,
         trackers: createTrackerPort({ log, clock: systemClock, runScript }),
@@ -80,54 +178,56 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
     );
   } catch (err) {
     log.fatal({ err }, 'VRRP subsystem failed to start');
-    for (const p of pidFiles) p.remove();
-    return 1;
+    return abandon(EXIT_FATAL);
   }
+  run.garp = garp;
+  run.phase = 'running';
   log.info('Startup complete');
-  return new Promise<number>((resolve) => {
-    let isStopping = false;
-    const stop = (signal: string): void => {
-      if (isStopping) {
-        log.warn({ signal }, 'second signal: exiting at once');
-        for (const p of pidFiles) p.remove();
-        resolve(1);
-        return;
-      }
-      isStopping = true;
-      log.info({ signal }, 'Stopping');
-      daemon
-        .stop()
-        .catch((err: unknown) => log.error({ err }, 'error while stopping'))
-        .finally(() => {
-          garp.close();
-          for (const p of pidFiles) p.remove();
-          log.info({ version: o.version, detail: `v${o.version}` }, 'Stopped keepalived-ts');
-          for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'] as const) process.removeAllListeners(s);
-          resolve(0);
-        });
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGHUP', () => log.warn('reload (SIGHUP) is not implemented yet: keeping the running configuration'));
-    process.on('SIGUSR2', () => {
-      // keepalived: vrrp_print_stats() into $TMPDIR/keepalived.stats (0600 through our umask).
-      const file = path.join(process.env['TMPDIR'] ?? '/tmp', 'keepalived.stats');
-      try {
-        writeFileSync(file, daemon.statsText());
-        log.info({ file, detail: file }, 'Printing VRRP stats');
-      } catch (err) {
-        log.error({ err, file }, 'cannot write stats');
-      }
-    });
-  });
+  return 'started';
 }
 
-function loadConfig(o: DaemonOptions, log: Logger): Config | undefined {
+async function stopRunning(o: DaemonOptions, log: Logger, run: Run): Promise<number> {
+  try {
+    await run.daemon?.stop();
+  } catch (err) {
+    log.error({ err }, 'error while stopping');
+  }
+  run.garp?.close();
+  removePidFiles(run);
+  logStopped(o, log);
+  return EXIT_OK;
+}
+
+function logStopped(o: DaemonOptions, log: Logger): void {
+  log.info({ version: o.version, detail: `v${o.version}` }, 'Stopped keepalived-ts');
+}
+
+function removePidFiles(run: Run): void {
+  for (const p of run.pidFiles) p.remove();
+}
+
+function loadConfig(o: DaemonOptions, log: Logger): Config | number {
   const result = readHostConfig({ path: o.configFile, configId: o.configId, strictIncludes: false });
   for (const d of result.diagnostics) log.warn({ code: d.code, detail: formatDiagnostic(d) }, 'configuration problem');
   if (result.files.length === 0) {
     log.fatal({ file: o.configFile }, 'Configuration file does not exist or cannot be read');
-    return undefined;
+    return EXIT_FATAL;
   }
   return result.config;
 }
+
+/** SIGUSR2. keepalived: vrrp_print_stats() into $TMPDIR/keepalived.stats (0600 through our umask). */
+function printStats(log: Logger, run: Run): void {
+  if (run.daemon === undefined) {
+    log.info('VRRP stats requested during start-up: ignored');
+    return;
+  }
+  const file = path.join(process.env['TMPDIR'] ?? '/tmp', 'keepalived.stats');
+  try {
+    writeFileSync(file, run.daemon.statsText());
+    log.info({ file, detail: file }, 'Printing VRRP stats');
+  } catch (err) {
+    log.error({ err, file }, 'cannot write stats');
+  }
+}
+

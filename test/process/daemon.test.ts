@@ -1,24 +1,31 @@
 /**
- * The daemon as an operator meets it: start-up refusals and pid files. Every daemon run as root
+ * The daemon as an operator meets it: start-up refusals, pid files, signals
+ * during start-up. Every daemon run as root
  * is inside a throwaway network namespace (`unshare -n`: only a down `lo`), so a
  * broken refusal can never speak VRRP or touch addresses on this host; configs
  * that need addresses use 192.0.2.0/24 (RFC 5737).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli/keepalived-ts.mjs');
 const isRoot = process.getuid?.() === 0;
+const ipPath = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].find((p) => existsSync(p));
 
 const dirs: string[] = [];
+const children: ChildProcess[] = [];
 
 beforeAll(() => {
   // A missing build must fail, not skip: these tests are the only check of the daemon's exit statuses.
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
+});
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
 afterAll(() => {
@@ -58,6 +65,46 @@ function runOnce(w: ReturnType<typeof workdir>, args: readonly string[]) {
   return { ...r, records: parseRecords(r.stdout) };
 }
 
+/** A daemon left running: wait for a log message, send signals, collect the exit. */
+function start(w: ReturnType<typeof workdir>, args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  const [cmd, a] = argv(w, args);
+  // `unshare` without --fork execs node in place, so signals reach the daemon itself.
+  const child = spawn(cmd, a, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<() => void> = [];
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    stdout += s;
+    for (const w of waiters.splice(0)) w();
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const records = () => parseRecords(stdout);
+  return {
+    child,
+    records,
+    stderr: () => stderr,
+    exited,
+    kill: (signal: NodeJS.Signals) => child.kill(signal),
+    async waitFor(msg: string): Promise<Record> {
+      for (;;) {
+        const hit = records().find((r) => r.msg === msg);
+        if (hit !== undefined) return hit;
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`daemon exited before '${msg}':\n${stdout}${stderr}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          void exited.then(() => resolve());
+        });
+      }
+    },
+  };
+}
+
 const EMPTY_CONF = 'global_defs {\n  router_id kts-test\n}\n';
 
 describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in a throwaway network namespace)', () => {
@@ -83,6 +130,65 @@ describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/daemon is already running/);
     expect(readFileSync(w.pid, 'utf8')).toBe(`${process.pid}\n`);
+  });
+  it('with nothing to run it keeps running until SIGTERM, then removes its pid files (exit 0)', async () => {
+    const w = workdir({ 'k.conf': EMPTY_CONF });
+    const d = start(w, ['-P', '-f', w.file('k.conf')]);
+    await d.waitFor('Startup complete');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(d.child.exitCode).toBeNull();
+    const pid = readFileSync(w.pid, 'utf8');
+    expect(pid).toBe(`${d.child.pid}\n`);
+    expect(statSync(w.pid).mode & 0o777).toBe(0o644);
+    d.kill('SIGTERM');
+    expect(await d.exited).toEqual({ code: 0, signal: null });
+    expect(existsSync(w.pid)).toBe(false);
+    expect(existsSync(w.vrrpPid)).toBe(false);
+  });
+
+  describe.skipIf(ipPath === undefined)('signals during start-up (a slow `ip` on PATH holds start-up open)', () => {
+    /** An `ip` that says it was called, then waits 1 s before running the real one. */
+    function slowIp(w: ReturnType<typeof workdir>): { env: NodeJS.ProcessEnv; called: string } {
+      const called = w.file('ip-called');
+      const bin = w.file('bin');
+      mkdirSync(bin);
+      writeFileSync(path.join(bin, 'ip'), `#!/bin/sh\ntouch '${called}'\nsleep 1\nexec '${ipPath}' "$@"\n`);
+      chmodSync(path.join(bin, 'ip'), 0o755);
+      return { env: { PATH: `${bin}:${process.env['PATH'] ?? ''}` }, called };
+    }
+
+    async function untilExists(file: string): Promise<void> {
+      while (!existsSync(file)) await new Promise((r) => setTimeout(r, 20));
+    }
+
+    it('SIGHUP and SIGUSR2 do not kill it; SIGTERM stops it once started (exit 0, pid files removed)', async () => {
+      const w = workdir({ 'k.conf': EMPTY_CONF });
+      const ip = slowIp(w);
+      const d = start(w, ['-P', '-f', w.file('k.conf')], ip.env);
+      await untilExists(ip.called);
+      d.kill('SIGHUP');
+      d.kill('SIGUSR2');
+      d.kill('SIGTERM');
+      expect(await d.exited).toEqual({ code: 0, signal: null });
+      const msgs = d.records().map((r) => r.msg);
+      expect(msgs).toContain('stop requested during start-up: stopping once started');
+      expect(msgs.indexOf('Stopping')).toBeGreaterThan(msgs.indexOf('Startup complete'));
+      expect(msgs.at(-1)).toBe('Stopped keepalived-ts');
+      expect(existsSync(w.pid)).toBe(false);
+    });
+
+    it('a second SIGTERM during start-up exits at once (exit 1), pid files removed', async () => {
+      const w = workdir({ 'k.conf': EMPTY_CONF });
+      const ip = slowIp(w);
+      const d = start(w, ['-P', '-f', w.file('k.conf')], ip.env);
+      await untilExists(ip.called);
+      d.kill('SIGTERM');
+      await d.waitFor('stop requested during start-up: stopping once started');
+      d.kill('SIGTERM');
+      expect(await d.exited).toEqual({ code: 1, signal: null });
+      expect(d.records().map((r) => r.msg)).not.toContain('Startup complete');
+      expect(existsSync(w.pid)).toBe(false);
+    });
   });
 });
 
