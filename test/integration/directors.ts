@@ -1,9 +1,8 @@
 // Directors for the VRRP integration tests and the failover benchmark: keepalived 2.2.7 or our daemon,
 // started the same way in a lab host, plus the capture arithmetic both need.
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
 import type { PcapFrame } from '../../src/testing/pcap.js';
-import { type LabHost, type LabProcess, startKeepalived } from './lab.js';
+import { type LabHost, type LabProcess, startKeepalived, startVrrpDaemon } from './lab.js';
 
 export type DirectorKind = 'keepalived' | 'ours';
 
@@ -11,29 +10,25 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const ourCli = path.join(repoRoot, 'dist/cli/keepalived-ts.mjs');
 
 /** Our daemon in the foreground with keepalived-style console lines (-l) and debug records (-D). */
-export async function startOurs(host: LabHost, conf: string, timeoutMs = 10_000, env?: NodeJS.ProcessEnv): Promise<LabProcess> {
-  const dir = host.tempDir();
-  const f = (n: string): string => path.join(dir, n);
-  writeFileSync(f('keepalived.conf'), conf);
-  const argv = [process.execPath, ourCli, '-n', '-l', '-D', '-P', '-f', f('keepalived.conf'), '-p', f('keepalived.pid'), '-r', f('vrrp.pid')];
-  const proc = env === undefined ? host.spawn(argv) : host.spawn(argv, { env: { ...process.env, ...env } });
-  try {
-    await proc.waitForOutput(/Entering (BACKUP|MASTER|FAULT) STATE/, timeoutMs);
-  } catch (e) {
-    proc.kill('SIGKILL', 'group');
-    throw new Error(`our daemon did not start:\n${proc.output()}`, { cause: e });
-  }
-  return proc;
+export function startOurs(host: LabHost, conf: string, timeoutMs = 10_000, env?: NodeJS.ProcessEnv): Promise<LabProcess> {
+  return startVrrpDaemon(host, [process.execPath, ourCli], conf, { timeoutMs, ...(env === undefined ? {} : { env }) });
 }
 
 export function startDirector(kind: DirectorKind, host: LabHost, conf: string): Promise<LabProcess> {
   return kind === 'ours' ? startOurs(host, conf) : startKeepalived(host, conf);
 }
 
-/** RFC 3768 §5.1 / RFC 5798 §5.2: the fixed head of a VRRP message. */
-export function vrrpHead(f: PcapFrame): { version: number; vrid: number; priority: number } {
+/** RFC 3768 §5.1 / RFC 5798 §5.2: the fixed head of a VRRP message (type 1 is ADVERTISEMENT). */
+export function vrrpHead(f: PcapFrame): { version: number; type: number; vrid: number; priority: number } {
   const p = f.ip?.payload ?? new Uint8Array();
-  return { version: (p[0] ?? 0) >> 4, vrid: p[1] ?? 0, priority: p[2] ?? 0 };
+  return { version: (p[0] ?? 0) >> 4, type: (p[0] ?? 0) & 0x0f, vrid: p[1] ?? 0, priority: p[2] ?? 0 };
+}
+
+/** The names of the hosts holding `vip`, in the lab's order: 'a', 'b', 'ab' or ''. */
+export async function holders(hosts: Readonly<Record<string, LabHost>>, vip: string): Promise<string> {
+  const entries = Object.entries(hosts);
+  const held = await Promise.all(entries.map(([, h]) => h.hasAddress(vip)));
+  return entries.filter((_, i) => held[i]).map(([name]) => name).join('');
 }
 
 export const advertsFrom = (frames: readonly PcapFrame[], src: string): PcapFrame[] =>
@@ -70,5 +65,12 @@ export function takeover(frames: readonly PcapFrame[], oldSrc: string, newSrc: s
 export const masterDownMs = (priority: number, advertIntervalMs: number): number =>
   3 * advertIntervalMs + skewMs(priority, advertIntervalMs);
 export const skewMs = (priority: number, advertIntervalMs: number): number => ((256 - priority) * advertIntervalMs) / 256;
+
+/**
+ * Where a takeover gap measured on the bridge may fall around its expected value (master-down after a
+ * crash, the skew time after a priority-0 advert), for keepalived and for us alike: 50 ms early covers
+ * capture timestamping, 300 ms late covers timer and scheduling delay on a loaded CI machine.
+ */
+export const takeoverWindowMs = (expectedMs: number): { readonly min: number; readonly max: number } => ({ min: expectedMs - 50, max: expectedMs + 300 });
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -510,21 +510,31 @@ function replaceOnce(text: string, re: RegExp, by: string): string {
 }
 
 /**
- * Runs `keepalived -n -l -D -P` with `conf` in `host`'s namespace, with pid files in a fresh temp dir
- * (keepalived refuses to start while a pid file names a live process), and resolves once the instance
- * has entered its first state.
+ * Runs `COMMAND -n -l -D -P -f CONF -p/-r/-c PIDFILES` in `host`'s namespace, the config and pid files in
+ * a fresh temp dir (keepalived refuses to start while a pid file names a live process), and resolves once
+ * the instance has entered its first state. keepalived and our CLI take the same flags.
  */
-export async function startKeepalived(host: LabHost, conf: string, timeoutMs = 10_000): Promise<LabProcess> {
-  if (keepalivedPath === undefined) throw new Error('keepalived not installed');
+export async function startVrrpDaemon(
+  host: LabHost,
+  command: readonly string[],
+  conf: string,
+  opts: { readonly timeoutMs?: number; readonly env?: NodeJS.ProcessEnv } = {},
+): Promise<LabProcess> {
   const dir = host.tempDir();
   const f = (n: string): string => path.join(dir, n);
   writeFileSync(f('keepalived.conf'), conf);
-  const proc = host.spawn([keepalivedPath, '-n', '-l', '-D', '-P', '-f', f('keepalived.conf'), '-p', f('keepalived.pid'), '-r', f('vrrp.pid'), '-c', f('checkers.pid')]);
+  const argv = [...command, '-n', '-l', '-D', '-P', '-f', f('keepalived.conf'), '-p', f('keepalived.pid'), '-r', f('vrrp.pid'), '-c', f('checkers.pid')];
+  const proc = host.spawn(argv, opts.env === undefined ? {} : { env: { ...process.env, ...opts.env } });
   try {
-    await proc.waitForOutput(/Entering (BACKUP|MASTER|FAULT) STATE/, timeoutMs);
+    await proc.waitForOutput(/Entering (BACKUP|MASTER|FAULT) STATE/, opts.timeoutMs ?? 10_000);
   } catch (e) {
     proc.kill('SIGKILL', 'group');
-    throw e;
+    throw new Error(`${command.join(' ')} did not start`, { cause: e });
   }
   return proc;
+}
+
+export function startKeepalived(host: LabHost, conf: string, timeoutMs = 10_000): Promise<LabProcess> {
+  if (keepalivedPath === undefined) throw new Error('keepalived not installed');
+  return startVrrpDaemon(host, [keepalivedPath], conf, { timeoutMs });
 }
