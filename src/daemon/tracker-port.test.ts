@@ -88,7 +88,7 @@ function harness(plan: VrrpPlan) {
       return [...processes];
     },
   });
-  const stop = port(plan, (id, status) => {
+  const running = port(plan, (id, status) => {
     reports.push({ at: clock.now(), id, status });
     onReport?.();
   });
@@ -100,7 +100,7 @@ function harness(plan: VrrpPlan) {
       };
       onReport();
     });
-  return { clock, scripts, records, reports, processes, stop, listed: () => listed, reportsReach };
+  return { clock, scripts, records, reports, processes, stop: () => running.stop(), ready: running.ready, listed: () => listed, reportsReach };
 }
 
 /** Lets promise callbacks run; no time passes on any clock. */
@@ -167,13 +167,17 @@ describe('createTrackerPort: vrrp_script', () => {
 });
 
 describe('createTrackerPort: vrrp_track_process', () => {
-  it('reports quorum at start, then each gain or loss, polling every second', () => {
+  it('reports quorum at start, then each gain or loss, polling every second', async () => {
     const h = harness(planWith(block('track_process', 'web')));
+    await h.ready;
     h.processes.push({ comm: 'nginx', cmdline: '/usr/sbin/nginx\0' });
     h.clock.advance(1_000);
+    await settle();
     h.clock.advance(1_000);
+    await settle();
     h.processes.length = 0;
     h.clock.advance(1_000);
+    await settle();
     expect(h.reports).toEqual([
       { at: 0, id: 'process:web', status: { type: 'down' } },
       { at: 1_000, id: 'process:web', status: { type: 'up' } },
@@ -221,10 +225,30 @@ describe('createTrackerPort: track_file (real file)', () => {
   });
 });
 
+describe('createTrackerPort: ready', () => {
+  it('settles once processes and track files are observed, without waiting for a script to finish', async () => {
+    const h = harness(planWith([block('track_process', 'web'), block('track_script', 'chk'), block('track_file', 'tf')].join('\n'), '/nonexistent/ka-tf'));
+    h.clock.advance(0);
+    await h.ready;
+    expect(h.scripts.runs).toHaveLength(1);
+    expect(h.reports.map((r) => [r.id, r.status])).toEqual([
+      ['process:web', { type: 'down' }],
+      ['file:tf', { type: 'value', value: 0 }],
+    ]);
+    h.stop();
+  });
+
+  it('settles at once when nothing is tracked', async () => {
+    const h = harness(planWith(''));
+    await expect(h.ready).resolves.toBeUndefined();
+  });
+});
+
 describe('createTrackerPort: stop', () => {
   it('stops every poll and script run, kills a running script and drops its late result', async () => {
     const h = harness(planWith([block('track_process', 'web'), block('track_script', 'chk')].join('\n')));
     h.clock.advance(0);
+    await h.ready;
     const running = h.scripts.runs[0];
     const listed = h.listed();
     h.stop();

@@ -6,6 +6,9 @@
  * once), track_file (FileTracker: fs.watch plus a 1 s poll; keepalived uses
  * inotify) and vrrp_track_process quorum (/proc read every second;
  * keepalived uses the proc connector and applies fork/terminate delays).
+ * `ready` settles once links, track files and processes have been observed
+ * once, as keepalived has read them before vrrp_init_state(); scripts report
+ * when they first finish.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Clock } from '../lib/clock.js';
@@ -62,6 +65,7 @@ export function procProcesses(): ProcessInfo[] {
 export function createTrackerPort(deps: TrackerDeps): TrackerPort {
   return (plan, report) => {
     const stops: Array<() => void> = [];
+    const firsts: Array<Promise<unknown>> = [];
     const log = deps.log;
     if (plan.interfaces.length > 0) {
       const seen = new Set<string>();
@@ -80,7 +84,7 @@ export function createTrackerPort(deps: TrackerDeps): TrackerPort {
         },
         { interfaces: plan.interfaces },
       );
-      void links.start();
+      firsts.push(links.start());
       stops.push(() => links.stop());
     }
     for (const [name, path] of plan.files) {
@@ -94,7 +98,7 @@ export function createTrackerPort(deps: TrackerDeps): TrackerPort {
         },
         { name, path },
       );
-      void file.start();
+      firsts.push(file.start());
       stops.push(() => file.stop());
     }
     for (const s of plan.scripts) {
@@ -138,8 +142,11 @@ export function createTrackerPort(deps: TrackerDeps): TrackerPort {
       tick();
       stops.push(() => cancel());
     }
-    return () => {
-      for (const stop of stops) stop();
+    return {
+      ready: Promise.all(firsts).then(() => {}),
+      stop: () => {
+        for (const stop of stops) stop();
+      },
     };
   };
 }

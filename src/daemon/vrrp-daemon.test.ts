@@ -97,10 +97,12 @@ function harness(trackers: TrackerPort) {
   return { clock, events, deps, channel, holdAdds: (p: Promise<void> | undefined) => void (addGate = p) };
 }
 
+const NO_TRACKERS = { ready: Promise.resolve(), stop: () => {} };
+
 /** Lets queued promise callbacks run; no time passes on any clock. */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** The real tracker port over a fixed process list (the /proc poll reports synchronously at start). */
+/** The real tracker port over a fixed process list. */
 function processPort(processes: ProcessInfo[]): TrackerPort {
   const log = createLogger({ isDetailed: false, isConsole: false, destination: { write: () => {} } });
   return (plan, report) =>
@@ -128,6 +130,24 @@ describe('VrrpDaemon: trackers at start-up', () => {
     await d.stop();
   });
 
+  it('keepalived compat: start() waits for the first observations, so a link reported down later still counts from the start', async () => {
+    const first = gate();
+    let stopped = 0;
+    const h = harness((_, report) => ({
+      ready: first.promise.then(() => report('interface:eth1', { type: 'down' })),
+      stop: () => void stopped++,
+    }));
+    const starting = VrrpDaemon.start(h.deps, config(instance('VI_1', 51, '  track_interface {\n    eth1\n  }')));
+    await settle();
+    first.open();
+    const d = await starting;
+    await settle();
+    expect(d.state('VI_1').state).toBe('FAULT');
+    expect(h.events).toEqual(['notify VI_1 FAULT 100']);
+    await d.stop();
+    expect(stopped).toBe(1);
+  });
+
   it('a process that is running at start leaves the instance alone', async () => {
     const h = harness(processPort([{ comm: 'nginx', cmdline: '/usr/sbin/nginx\0' }]));
     const d = await VrrpDaemon.start(h.deps, config(PROCESS + instance('VI_1', 51, '  track_process {\n    web\n  }')));
@@ -141,7 +161,7 @@ describe('VrrpDaemon: notifications', () => {
     let report: (id: string, status: TrackerStatus) => void = () => {};
     const h = harness((_, r) => {
       report = r;
-      return () => {};
+      return NO_TRACKERS;
     });
     const d = await VrrpDaemon.start(h.deps, config(PROCESS + instance('VI_1', 51, '  notify_priority_changes\n  track_process {\n    web weight -20\n  }')));
     await settle();
@@ -157,7 +177,7 @@ describe('VrrpDaemon: notifications', () => {
 
   it('keepalived compat: start and SIGTERM notify sync groups and instances in keepalived order', async () => {
     const text = `vrrp_sync_group G {\n  group {\n    VI_2\n    VI_3\n  }\n}\n${instance('VI_1', 51)}${instance('VI_2', 52)}${instance('VI_3', 53)}`;
-    const h = harness(() => () => {});
+    const h = harness(() => NO_TRACKERS);
     const d = await VrrpDaemon.start(h.deps, config(text));
     await settle();
     expect(h.events).toEqual(['notify group G BACKUP', 'notify VI_1 BACKUP 100', 'notify VI_2 BACKUP 100', 'notify VI_3 BACKUP 100']);
@@ -185,7 +205,7 @@ describe('VrrpDaemon: received adverts', () => {
   };
 
   it("count into the channel's own instance (same VRID on another interface), with the state machine's discard reason, and not after stop", async () => {
-    const h = harness(() => () => {});
+    const h = harness(() => NO_TRACKERS);
     const d = await VrrpDaemon.start(h.deps, config(instance('VI_1', 51) + instance('VI_2', 51, '', 'eth1')));
     h.channel(0).onAdvert(advert(), '192.0.2.9', 255);
     h.channel(0).onAdvert(advert({ auth: { type: 'pass', password: 'x' } }), '192.0.2.9', 255);

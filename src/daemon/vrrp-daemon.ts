@@ -42,8 +42,15 @@ export interface NotifyPort {
   close(): Promise<void>;
 }
 
-/** Runs the plan's trackers (link state, vrrp_script, track_file) and reports each change. */
-export type TrackerPort = (plan: VrrpPlan, report: (trackerId: string, status: TrackerStatus) => void) => () => void;
+/** The trackers running for a plan. */
+export interface RunningTrackers {
+  /** Settles once links, track files and processes have each been observed once (scripts report later). */
+  readonly ready: Promise<void>;
+  stop(): void;
+}
+
+/** Runs the plan's trackers (link state, vrrp_script, track_file, track_process) and reports each change. */
+export type TrackerPort = (plan: VrrpPlan, report: (trackerId: string, status: TrackerStatus) => void) => RunningTrackers;
 
 export interface VrrpDaemonDeps {
   readonly log: Logger;
@@ -114,7 +121,15 @@ export class VrrpDaemon {
     const d = new VrrpDaemon(deps, plan);
     await d.#removeStaleVips(links);
     for (const p of plan.instances) d.#open(p, links);
-    d.#stopTrackers = deps.trackers(plan, (id, status) => d.#driver.setTracker(id, status));
+    const trackers = deps.trackers(plan, (id, status) => d.#driver.setTracker(id, status));
+    d.#stopTrackers = () => trackers.stop();
+    try {
+      // keepalived has read interfaces, track files and processes before vrrp_init_state().
+      await trackers.ready;
+    } catch (err) {
+      trackers.stop();
+      throw err;
+    }
     d.#driver.start();
     return d;
   }
