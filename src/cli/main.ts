@@ -70,6 +70,7 @@ if (o.configTest !== undefined || o.dumpConf) {
   startDaemon({
     configFile: o.useFile,
     ...(o.configId !== undefined ? { configId: o.configId } : {}),
+    strictIncludes: o.allConfig === true,
     vrrpOnly: o.vrrp === true,
     isConsoleLog: o.logConsole === true,
     isDetailLog: o.logDetail === true,

@@ -1,11 +1,10 @@
 /**
  * The daemon's composition root: signals → config → umask → pid files → VRRP
- * subsystem. Returns an exit status (keepalived's: 0 ok, 1 fatal, 4 missing
- * permission); only cli/ exits.
+ * subsystem. Returns keepalived's exit status (lib/scheduler.h); only cli/ exits.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatDiagnostic, type Config } from '../config/index.js';
+import { formatDiagnostic, type Config, type ReadResult } from '../config/index.js';
 import { readHostConfig } from '../host/read-host-config.js';
 import { systemClock } from '../lib/clock.js';
 import { createExec } from '../lib/exec.js';
@@ -14,7 +13,7 @@ import { IpRoute } from '../net/addresses.js';
 import { GarpSender } from '../net/garp.js';
 import { openVrrpChannel } from '../net/vrrp-socket.js';
 import { createLogger, type Logger } from './logger.js';
-import { writePidFile, type PidFile } from './pid-file.js';
+import { runningPid, writePidFile, type PidFile } from './pid-file.js';
 import { createNotifyPort } from './notify-port.js';
 import { createTrackerPort } from './tracker-port.js';
 import { VrrpDaemon } from './vrrp-daemon.js';
@@ -22,6 +21,8 @@ import { VrrpDaemon } from './vrrp-daemon.js';
 export interface DaemonOptions {
   readonly configFile: string;
   readonly configId?: string;
+  /** -e: every include is strict (includea). */
+  readonly strictIncludes: boolean;
   readonly vrrpOnly: boolean;
   readonly isConsoleLog: boolean;
   readonly isDetailLog: boolean;
@@ -36,7 +37,9 @@ export interface DaemonOptions {
 /** keepalived: KEEPALIVED_EXIT_* in lib/scheduler.h. */
 const EXIT_OK = 0;
 const EXIT_FATAL = 1;
+const EXIT_CONFIG = 2;
 const EXIT_MISSING_PERMISSION = 4;
+const EXIT_NO_CONFIG = 6;
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
@@ -135,10 +138,23 @@ async function startUp(o: DaemonOptions, log: Logger, run: Run): Promise<number 
     log.fatal('the health-checker subsystem is not implemented yet: run with -P (--vrrp) to run VRRP only');
     return EXIT_FATAL;
   }
+  const pidPaths = o.vrrpPidFile === o.pidFile ? [o.pidFile] : [o.pidFile, o.vrrpPidFile];
+  // keepalived: keepalived_running() checks every pid file before writing any, and exits 0.
+  for (const p of pidPaths) {
+    const pid = runningPid(p);
+    if (pid !== undefined) {
+      log.info({ file: p, pid }, 'daemon is already running');
+      return EXIT_OK;
+    }
+  }
   try {
-    run.pidFiles.push(writePidFile(o.pidFile));
-    if (o.vrrpPidFile !== o.pidFile) run.pidFiles.push(writePidFile(o.vrrpPidFile));
+    for (const p of pidPaths) {
+      const f = writePidFile(p);
+      run.pidFiles.push(f);
+      if (f.isStaleReplaced) log.info({ file: p, detail: p }, 'Remove a zombie pid file');
+    }
   } catch (err) {
+    // keepalived logs "Cannot open pidfile" and exits 0; a daemon that did not start is a failure here (docs/compat.md #18).
     log.fatal({ err }, 'cannot write pid file');
     removePidFiles(run);
     return EXIT_FATAL;
@@ -206,14 +222,34 @@ function removePidFiles(run: Run): void {
   for (const p of run.pidFiles) p.remove();
 }
 
+/**
+ * keepalived: the parent stops with KEEPALIVED_EXIT_NO_CONFIG when the main
+ * file is missing (check_conf_file) or a strict include failed
+ * (had_config_file_error), and a missing parameter exits KEEPALIVED_EXIT_CONFIG
+ * (null_strvec) from whichever process reads it.
+ */
 function loadConfig(o: DaemonOptions, log: Logger): Config | number {
-  const result = readHostConfig({ path: o.configFile, configId: o.configId, strictIncludes: false });
+  const result = readHostConfig({ path: o.configFile, configId: o.configId, strictIncludes: o.strictIncludes });
   for (const d of result.diagnostics) log.warn({ code: d.code, detail: formatDiagnostic(d) }, 'configuration problem');
   if (result.files.length === 0) {
     log.fatal({ file: o.configFile }, 'Configuration file does not exist or cannot be read');
-    return EXIT_FATAL;
+    return EXIT_NO_CONFIG;
+  }
+  if (isStrictIncludeFailed(result)) {
+    log.fatal({ file: o.configFile }, 'a strict include (includea, include_check, -e) failed: not starting');
+    return EXIT_NO_CONFIG;
+  }
+  // readConfig's status 2 is only ever a missing parameter (the build aborted there).
+  if (result.exitCode === EXIT_CONFIG) {
+    log.fatal({ file: o.configFile }, 'a configuration keyword is missing its parameter: not starting');
+    return EXIT_CONFIG;
   }
   return result.config;
+}
+
+/** The loader reports a failed strict include as KA_CFG_INCLUDE of keepalived's class FILE_NOT_FOUND (file_config_error). */
+function isStrictIncludeFailed(result: ReadResult): boolean {
+  return result.diagnostics.some((d) => d.code === 'KA_CFG_INCLUDE' && d.kaClass === 'FILE_NOT_FOUND');
 }
 
 /** SIGUSR2. keepalived: vrrp_print_stats() into $TMPDIR/keepalived.stats (0600 through our umask). */

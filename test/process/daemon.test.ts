@@ -1,6 +1,6 @@
 /**
- * The daemon as an operator meets it: start-up refusals, pid files, signals
- * during start-up. Every daemon run as root
+ * The daemon as an operator meets it: start-up refusals and exit statuses, pid
+ * files, signals during start-up. Every daemon run as root
  * is inside a throwaway network namespace (`unshare -n`: only a down `lo`), so a
  * broken refusal can never speak VRRP or touch addresses on this host; configs
  * that need addresses use 192.0.2.0/24 (RFC 5737).
@@ -116,21 +116,51 @@ describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in
     expect(existsSync(w.pid)).toBe(false);
   });
 
-  it('a missing config file is fatal (exit 1)', () => {
+  it('keepalived compat: a missing config file exits 6 (KEEPALIVED_EXIT_NO_CONFIG)', () => {
     const w = workdir();
     const r = runOnce(w, ['-P', '-f', w.file('missing.conf')]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(6);
     expect(r.records.find((x) => x.level === 60)?.msg).toBe('Configuration file does not exist or cannot be read');
+    expect(existsSync(w.pid)).toBe(false);
   });
 
-  it('refuses to start when its pid file names a running process ("daemon is already running")', () => {
-    const w = workdir({ 'k.conf': EMPTY_CONF });
-    writeFileSync(w.pid, `${process.pid}\n`);
-    const r = runOnce(w, ['-P', '-f', w.file('k.conf')]);
-    expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/daemon is already running/);
-    expect(readFileSync(w.pid, 'utf8')).toBe(`${process.pid}\n`);
+  it.each<[string, string, string[]]>([
+    ['a failed includea', 'includea /nonexistent/kts.conf\n', []],
+    ['a failed include under -e (--all-config)', 'include /nonexistent/kts.conf\n', ['-e']],
+  ])('keepalived compat: %s exits 6 and runs nothing', (_, conf, flags) => {
+    const w = workdir({ 'k.conf': EMPTY_CONF + conf });
+    const r = runOnce(w, [...flags, '-P', '-f', w.file('k.conf')]);
+    expect(r.status).toBe(6);
+    expect(r.records.map((x) => x.msg)).not.toContain('Startup complete');
+    expect(existsSync(w.pid)).toBe(false);
   });
+
+  it('keepalived compat: a keyword missing its parameter exits 2 (KEEPALIVED_EXIT_CONFIG), the partial config not run', () => {
+    const w = workdir({
+      'k.conf': 'vrrp_instance VI_1 {\n  interface lo\n  virtual_router_id\n  priority 100\n  virtual_ipaddress {\n    192.0.2.1/32\n  }\n}\n',
+    });
+    const r = runOnce(w, ['-P', '-f', w.file('k.conf')]);
+    expect(r.status).toBe(2);
+    expect(r.records.map((x) => x.msg)).not.toContain('Startup complete');
+    expect(existsSync(w.pid)).toBe(false);
+  });
+
+  it.each(['main', 'vrrp'] as const)(
+    'keepalived compat: a %s pid file naming a running process: "daemon is already running", exit 0, no pid file written',
+    (which) => {
+      const w = workdir({ 'k.conf': EMPTY_CONF });
+      const live = which === 'main' ? w.pid : w.vrrpPid;
+      const other = which === 'main' ? w.vrrpPid : w.pid;
+      writeFileSync(live, `${process.pid}\n`);
+      const r = runOnce(w, ['-P', '-f', w.file('k.conf')]);
+      expect(r.status).toBe(0);
+      expect(r.records.map((x) => x.msg)).toContain('daemon is already running');
+      expect(r.records.map((x) => x.msg)).not.toContain('Stopped keepalived-ts');
+      expect(readFileSync(live, 'utf8')).toBe(`${process.pid}\n`);
+      expect(existsSync(other)).toBe(false);
+    },
+  );
+
   it('with nothing to run it keeps running until SIGTERM, then removes its pid files (exit 0)', async () => {
     const w = workdir({ 'k.conf': EMPTY_CONF });
     const d = start(w, ['-P', '-f', w.file('k.conf')]);
