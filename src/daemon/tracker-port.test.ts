@@ -83,7 +83,7 @@ function harness(plan: VrrpPlan) {
     log: createLogger({ isDetailed: true, isConsole: false, destination: { write: (s: string) => void records.push(JSON.parse(s) as Record<string, unknown>) } }),
     clock,
     runScript: scripts.run,
-    listProcesses: () => {
+    listProcesses: async () => {
       listed++;
       return [...processes];
     },

@@ -4,13 +4,12 @@
  * /sys polled every 100 ms; keepalived listens to netlink), vrrp_script
  * (ScriptTracker: keepalived's rise/fall counter, timeout, never two runs at
  * once), track_file (FileTracker: fs.watch plus a 1 s poll; keepalived uses
- * inotify) and vrrp_track_process quorum (/proc read every second;
- * keepalived uses the proc connector and applies fork/terminate delays).
+ * inotify) and vrrp_track_process quorum (ProcessTracker: /proc listed every
+ * second; keepalived uses the proc connector and applies fork/terminate delays).
  * `ready` settles once links, track files and processes have been observed
  * once, as keepalived has read them before vrrp_init_state(); scripts report
  * when they first finish.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import type { Clock } from '../lib/clock.js';
 import type { ScriptRunner } from '../script/index.js';
 import {
@@ -22,44 +21,18 @@ import {
   scriptTrackerOptions,
   watchDirectory,
 } from '../track/index.js';
-import { hasQuorum, processMatches, type ProcessInfo } from '../track/process-match.js';
+import { createProcProcessLister } from '../track/proc-process-lister.js';
+import { ProcessTracker, type ProcessLister } from '../track/process-tracker.js';
 import type { Logger } from './logger.js';
 import type { TrackerPort } from './vrrp-daemon.js';
 import { trackerId } from './vrrp-plan.js';
-
-const PROCESS_POLL_MS = 1_000;
 
 export interface TrackerDeps {
   readonly log: Logger;
   readonly clock: Clock;
   readonly runScript: ScriptRunner;
   /** The processes running now (default: read from /proc). */
-  readonly listProcesses?: () => ProcessInfo[];
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'latin1');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every process in /proc with its comm and cmdline; ones that vanish while being read are skipped. */
-export function procProcesses(): ProcessInfo[] {
-  const out: ProcessInfo[] = [];
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    const stat = readText(`/proc/${pid}/stat`);
-    const cmdline = readText(`/proc/${pid}/cmdline`);
-    if (stat === undefined || cmdline === undefined) continue;
-    const open = stat.indexOf('(');
-    const close = stat.lastIndexOf(')');
-    // keepalived: read_procs() skips zombies (state Z), whose cmdline is empty.
-    if (open < 0 || close < open || stat.charAt(close + 2) === 'Z') continue;
-    out.push({ comm: stat.slice(open + 1, close), cmdline });
-  }
-  return out;
+  readonly listProcesses?: ProcessLister;
 }
 
 export function createTrackerPort(deps: TrackerDeps): TrackerPort {
@@ -124,23 +97,21 @@ export function createTrackerPort(deps: TrackerDeps): TrackerPort {
       stops.push(() => tracker.stop());
     }
     if (plan.processes.length > 0) {
-      const last = new Map<string, boolean>();
-      const list = deps.listProcesses ?? procProcesses;
-      let cancel = (): void => {};
-      const tick = (): void => {
-        const procs = list();
-        for (const tp of plan.processes) {
-          const matches = procs.filter((p) => processMatches(tp, p)).length;
-          const up = hasQuorum(tp, matches);
-          if (last.get(tp.name) === up) continue;
-          last.set(tp.name, up);
-          log.info({ process: tp.name, matches, detail: `${tp.name} ${up ? 'has' : 'lost'} quorum (${matches} running)` }, 'Track process');
-          report(trackerId.process(tp.name), { type: up ? 'up' : 'down' });
-        }
-        cancel = deps.clock.setTimer(PROCESS_POLL_MS, tick);
-      };
-      tick();
-      stops.push(() => cancel());
+      const processes = new ProcessTracker(
+        {
+          clock: deps.clock,
+          listProcesses: deps.listProcesses ?? createProcProcessLister(),
+          onChange: (name, status, matches) => {
+            const up = status.type === 'up';
+            log.info({ process: name, matches, detail: `${name} ${up ? 'has' : 'lost'} quorum (${matches} running)` }, 'Track process');
+            report(trackerId.process(name), status);
+          },
+          onError: (err) => log.warn({ err }, 'cannot list processes'),
+        },
+        { processes: plan.processes },
+      );
+      firsts.push(processes.start());
+      stops.push(() => processes.stop());
     }
     return {
       ready: Promise.all(firsts).then(() => {}),

@@ -106,7 +106,7 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 function processPort(processes: ProcessInfo[]): TrackerPort {
   const log = createLogger({ isDetailed: false, isConsole: false, destination: { write: () => {} } });
   return (plan, report) =>
-    createTrackerPort({ log, clock: new ManualClock(), runScript: new FakeScriptRunner().run, listProcesses: () => processes })(plan, report);
+    createTrackerPort({ log, clock: new ManualClock(), runScript: new FakeScriptRunner().run, listProcesses: async () => processes })(plan, report);
 }
 
 describe('VrrpDaemon: trackers at start-up', () => {
