@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { strtoll } from '../lib/strtol.js';
 import { runConfigTest } from './config-test.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -30,7 +31,7 @@ const program = new Command()
   .option('-p, --pid <file>', 'use the specified pidfile for the parent process', '/run/keepalived.pid')
   .option('-r, --vrrp_pid <file>', 'use the specified pidfile for the VRRP subsystem', '/run/vrrp.pid')
   .option('-c, --checkers_pid <file>', 'accepted for compatibility (no checker subsystem yet)')
-  .option('-u, --umask <mask>', 'umask for file creation (octal)', '0177')
+  .option('-u, --umask <mask>', 'umask for file creation (in numeric form: 0177, 0x7f, 127; default 0177 or global_defs umask)')
   .version(pkg.version, '-v, --version');
 
 program.parse(process.argv);
@@ -49,8 +50,24 @@ const o = program.opts<{
   logFile?: string;
   pid: string;
   vrrp_pid: string;
-  umask: string;
+  umask?: string;
 }>();
+
+/**
+ * keepalived: set_umask(): strtoll(optarg, &end, 0); junk, a negative value or
+ * bits outside 0777 print "Invalid --umask option" and are ignored, and then
+ * the config's umask (or 0177) applies as if -u had not been given.
+ */
+function parseUmask(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const r = strtoll(text);
+  if (r.end !== text.length || r.value < 0n || (r.value & ~0o777n) !== 0n) {
+    process.stderr.write(`Invalid --umask option ${text}\n`);
+    return undefined;
+  }
+  return Number(r.value);
+}
+const umask = parseUmask(o.umask);
 
 if (o.configTest !== undefined || o.dumpConf) {
   const code = runConfigTest({
@@ -64,7 +81,6 @@ if (o.configTest !== undefined || o.dumpConf) {
   });
   process.exitCode = code;
 } else {
-  const umask = Number.parseInt(o.umask, 8);
   // Loaded only here: `-t` never pays for the daemon's modules (pino, sockets, scripts).
   const { startDaemon } = await import('./daemon.js');
   startDaemon({
@@ -77,7 +93,7 @@ if (o.configTest !== undefined || o.dumpConf) {
     ...(o.logFile !== undefined ? { logFile: o.logFile } : {}),
     pidFile: o.pid,
     vrrpPidFile: o.vrrp_pid,
-    umask: Number.isInteger(umask) ? umask : 0o177,
+    ...(umask === undefined ? {} : { umask }),
     commandLine: process.argv.slice(1),
     version: pkg.version,
     isForeground: o.dontFork === true,

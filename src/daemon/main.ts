@@ -29,7 +29,8 @@ export interface DaemonOptions {
   readonly logFile?: string;
   readonly pidFile: string;
   readonly vrrpPidFile: string;
-  readonly umask: number;
+  /** -u, when given: it overrides global_defs `umask`. */
+  readonly umask?: number;
   readonly commandLine: readonly string[];
   readonly version: string;
 }
@@ -40,6 +41,9 @@ const EXIT_FATAL = 1;
 const EXIT_CONFIG = 2;
 const EXIT_MISSING_PERMISSION = 4;
 const EXIT_NO_CONFIG = 6;
+
+/** keepalived: umask_val in lib/utils.c (S_IXUSR | S_IRWXG | S_IRWXO). */
+const DEFAULT_UMASK = 0o177;
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
@@ -58,7 +62,7 @@ interface Run {
 
 /** Resolves when the daemon has stopped; the value is the exit status. */
 export async function runDaemon(o: DaemonOptions): Promise<number> {
-  const run: Run = { phase: 'starting', pendingStop: undefined, umask: o.umask, pidFiles: [], daemon: undefined, garp: undefined };
+  const run: Run = { phase: 'starting', pendingStop: undefined, umask: o.umask ?? DEFAULT_UMASK, pidFiles: [], daemon: undefined, garp: undefined };
   process.umask(run.umask);
   const log = createLogger({ isConsole: o.isConsoleLog, isDetailed: o.isDetailLog, ...(o.logFile === undefined ? {} : { file: o.logFile }) });
   let finish: (code: number) => void = () => {};
@@ -134,6 +138,7 @@ async function startUp(o: DaemonOptions, log: Logger, run: Run): Promise<number 
   const loaded = loadConfig(o, log);
   if (typeof loaded === 'number') return loaded;
   const config = loaded;
+  applyConfigUmask(o, log, run, config);
   if (!o.vrrpOnly && config.lvs.virtualServers.length > 0) {
     log.fatal('the health-checker subsystem is not implemented yet: run with -P (--vrrp) to run VRRP only');
     return EXIT_FATAL;
@@ -250,6 +255,18 @@ function loadConfig(o: DaemonOptions, log: Logger): Config | number {
 /** The loader reports a failed strict include as KA_CFG_INCLUDE of keepalived's class FILE_NOT_FOUND (file_config_error). */
 function isStrictIncludeFailed(result: ReadResult): boolean {
   return result.diagnostics.some((d) => d.code === 'KA_CFG_INCLUDE' && d.kaClass === 'FILE_NOT_FOUND');
+}
+
+/** keepalived: umask_handler() applies global_defs `umask` unless -u was given. */
+function applyConfigUmask(o: DaemonOptions, log: Logger, run: Run, config: Config): void {
+  const fromConfig = config.global.umask;
+  if (fromConfig === undefined) return;
+  if (o.umask !== undefined) {
+    log.info('umask command line option specified, ignoring config option');
+    return;
+  }
+  run.umask = fromConfig;
+  process.umask(fromConfig);
 }
 
 /** SIGUSR2. keepalived: vrrp_print_stats() into $TMPDIR/keepalived.stats (0600 through our umask). */

@@ -1,6 +1,6 @@
 /**
  * The daemon as an operator meets it: start-up refusals and exit statuses, pid
- * files, signals during start-up. Every daemon run as root
+ * files, signals during start-up, SIGUSR2 stats, umask. Every daemon run as root
  * is inside a throwaway network namespace (`unshare -n`: only a down `lo`), so a
  * broken refusal can never speak VRRP or touch addresses on this host; configs
  * that need addresses use 192.0.2.0/24 (RFC 5737).
@@ -106,6 +106,7 @@ function start(w: ReturnType<typeof workdir>, args: readonly string[], env: Node
 }
 
 const EMPTY_CONF = 'global_defs {\n  router_id kts-test\n}\n';
+const statsMode = (file: string) => statSync(file).mode & 0o777;
 
 describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in a throwaway network namespace)', () => {
   it('compat difference: without -P a config with virtual_server blocks is refused (exit 1), no pid file left', () => {
@@ -218,6 +219,39 @@ describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in
       expect(await d.exited).toEqual({ code: 1, signal: null });
       expect(d.records().map((r) => r.msg)).not.toContain('Startup complete');
       expect(existsSync(w.pid)).toBe(false);
+    });
+  });
+
+  describe('umask: the mode of $TMPDIR/keepalived.stats (SIGUSR2)', () => {
+    async function usr2Stats(args: readonly string[], conf: string) {
+      const w = workdir({ 'k.conf': conf });
+      const tmp = w.file('tmp');
+      mkdirSync(tmp);
+      const stats = path.join(tmp, 'keepalived.stats');
+      const d = start(w, ['-P', '-f', w.file('k.conf'), ...args], { TMPDIR: tmp });
+      await d.waitFor('Startup complete');
+      d.kill('SIGUSR2');
+      await d.waitFor('Printing VRRP stats');
+      d.kill('SIGTERM');
+      await d.exited;
+      return { w, stats, d };
+    }
+
+    it.each<[string, string[], string, number]>([
+      ['the default umask 0177', [], '', 0o600],
+      ['-u 0x12 (strtoll base 0, not octal-only)', ['-u', '0x12'], '', 0o644],
+      ["global_defs umask 0027 when -u is not given", [], 'global_defs {\n  umask 0027\n}\n', 0o640],
+      ['-u 077 over global_defs umask 0027', ['-u', '077'], 'global_defs {\n  umask 0027\n}\n', 0o600],
+    ])('keepalived compat: mode 0666 & ~umask under %s', async (_, args, conf, mode) => {
+      const { stats: file, d } = await usr2Stats(args, conf || EMPTY_CONF);
+      expect(statsMode(file)).toBe(mode);
+      if (args.length > 0 && conf !== '') expect(d.records().map((r) => r.msg)).toContain('umask command line option specified, ignoring config option');
+    });
+
+    it.each(['-1', '0x12z', '01000'])('keepalived compat: -u %s is "Invalid --umask option" and ignored; the config umask applies', async (bad) => {
+      const { stats: file, d } = await usr2Stats(['-u', bad], 'global_defs {\n  umask 0027\n}\n');
+      expect(d.stderr()).toContain(`Invalid --umask option ${bad}`);
+      expect(statsMode(file)).toBe(0o640);
     });
   });
 });
