@@ -25,6 +25,7 @@ const pure = [
   'src/track/file-tracker.ts',
   'src/track/link-tracker.ts',
   'src/track/process-match.ts',
+  'src/track/process-tracker.ts',
 ];
 const forbiddenImport =
   /(from\s+|import\s*\(\s*)['"]((node:)?(net|dgram|child_process|fs|fs\/promises|os|http|https|worker_threads|perf_hooks)|undici|pino|[./]+native\.js)['"]/;
