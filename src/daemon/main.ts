@@ -2,7 +2,8 @@
  * The daemon's composition root: signals → config → umask → pid files → VRRP
  * subsystem. Returns keepalived's exit status (lib/scheduler.h); only cli/ exits.
  */
-import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fchmodSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatDiagnostic, type Config, type ReadResult } from '../config/index.js';
 import { readHostConfig } from '../host/read-host-config.js';
@@ -269,7 +270,7 @@ function applyConfigUmask(o: DaemonOptions, log: Logger, run: Run, config: Confi
   process.umask(fromConfig);
 }
 
-/** SIGUSR2. keepalived: vrrp_print_stats() into $TMPDIR/keepalived.stats (0600 through our umask). */
+/** SIGUSR2. keepalived: vrrp_print_stats() into $TMPDIR/keepalived.stats. */
 function printStats(log: Logger, run: Run): void {
   if (run.daemon === undefined) {
     log.info('VRRP stats requested during start-up: ignored');
@@ -277,10 +278,35 @@ function printStats(log: Logger, run: Run): void {
   }
   const file = path.join(process.env['TMPDIR'] ?? '/tmp', 'keepalived.stats');
   try {
-    writeFileSync(file, run.daemon.statsText());
+    writeFileReplacing(file, run.daemon.statsText(), 0o666 & ~run.umask);
     log.info({ file, detail: file }, 'Printing VRRP stats');
   } catch (err) {
     log.error({ err, file }, 'cannot write stats');
   }
 }
 
+/**
+ * keepalived: fopen_safe(path, "w"). Never truncates or follows what is at
+ * `file` (root writing into /tmp): a new file next to it (O_EXCL|O_NOFOLLOW,
+ * 0600), fchmod'ed to `mode`, renamed over the name.
+ */
+function writeFileReplacing(file: string, text: string, mode: number): void {
+  const tmp = `${file}.${randomBytes(6).toString('hex')}`;
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    try {
+      fchmodSync(fd, mode);
+      writeFileSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw err;
+  }
+}

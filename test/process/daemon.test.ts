@@ -6,7 +6,7 @@
  * that need addresses use 192.0.2.0/24 (RFC 5737).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -222,12 +222,13 @@ describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in
     });
   });
 
-  describe('umask: the mode of $TMPDIR/keepalived.stats (SIGUSR2)', () => {
+  describe('SIGUSR2: $TMPDIR/keepalived.stats (keepalived: fopen_safe)', () => {
     async function usr2Stats(args: readonly string[], conf: string) {
-      const w = workdir({ 'k.conf': conf });
+      const w = workdir({ 'k.conf': conf, victim: 'not yours\n' });
       const tmp = w.file('tmp');
       mkdirSync(tmp);
       const stats = path.join(tmp, 'keepalived.stats');
+      symlinkSync(w.file('victim'), stats);
       const d = start(w, ['-P', '-f', w.file('k.conf'), ...args], { TMPDIR: tmp });
       await d.waitFor('Startup complete');
       d.kill('SIGUSR2');
@@ -236,6 +237,13 @@ describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in
       await d.exited;
       return { w, stats, d };
     }
+
+    it('replaces a symlink planted at the name instead of writing through it', async () => {
+      const { w, stats } = await usr2Stats([], EMPTY_CONF);
+      expect(readFileSync(w.file('victim'), 'utf8')).toBe('not yours\n');
+      expect(lstatSync(stats).isFile()).toBe(true);
+      expect(statsMode(stats)).toBe(0o600);
+    });
 
     it.each<[string, string[], string, number]>([
       ['the default umask 0177', [], '', 0o600],
