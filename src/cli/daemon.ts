@@ -11,8 +11,13 @@ export function startDaemon(o: DaemonOptions & { readonly isForeground: boolean 
     runDaemon(o).then(
       (code) => {
         process.exitCode = code;
-        // Nothing of ours should keep the loop alive after a stop; exit in case a script or socket does.
-        setTimeout(() => process.exit(code), 200).unref();
+        // A safety net, not the way out: after a stop nothing of ours should keep the loop alive, but a
+        // handle we failed to close (or a forced second-signal exit that left start-up running) would
+        // hang the process. The timer is unref'd, so it fires only in that case; with -D say what is left.
+        setTimeout(() => {
+          if (o.isDetailLog) process.stderr.write(`keepalived-ts: exiting with handles still active: ${process.getActiveResourcesInfo().join(', ')}\n`);
+          process.exit(code);
+        }, 200).unref();
       },
       (err: unknown) => {
         process.stderr.write(`keepalived-ts: ${String(err)}\n`);
