@@ -12,6 +12,7 @@ import {
   type Lab,
   type LabProcess,
   labPrerequisites,
+  removeAddress,
   startKeepalived,
   sweepStaleLabs,
   waitFor,
@@ -149,6 +150,9 @@ describe.skipIf(missing.length > 0)('lab: two keepalived 2.2.7 on a bridge', () 
 
   it('a restarted with the higher priority preempts b', async () => {
     const { a, b } = lab.hosts;
+    // The killed keepalived left its VIP on a; remove it so "the VIP on a" means the restart added it.
+    await removeAddress(a, `${VIP}/24`);
+    expect(await holders(lab.hosts, VIP)).toBe('b');
     capture = await lab.capture();
     const fromB = kaB.output().length;
     kaA = await startKeepalived(a, keepalivedConf('c2', 'MASTER', 100));

@@ -247,6 +247,11 @@ function spawnIn(lab: LabState, ns: string, argv: readonly string[], env?: NodeJ
   };
 }
 
+/** `ip addr del ADDR dev DEV` in `host`; throws unless it was there and is gone. */
+export async function removeAddress(host: LabHost, addr: string, dev = 'eth0'): Promise<void> {
+  await run(['ip', '-n', host.ns, 'addr', 'del', addr, 'dev', dev]);
+}
+
 export async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -4,7 +4,7 @@
 // takeover. Asserts on kernel state (`ip addr`) and on a bridge capture.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PcapFrame } from '../../src/testing/pcap.js';
-import { type Capture, createLab, type Lab, type LabProcess, keepalivedConf, labPrerequisites, sweepStaleLabs, waitFor } from './lab.js';
+import { type Capture, createLab, type Lab, type LabProcess, keepalivedConf, labPrerequisites, removeAddress, sweepStaleLabs, waitFor } from './lab.js';
 import { advertsFrom, type DirectorKind, garpsFrom, holders as holdersOf, masterDownMs, skewMs, sleep, startDirector, takeover, takeoverWindowMs, vrrpHead } from './directors.js';
 
 const missing = labPrerequisites();
@@ -78,6 +78,9 @@ describe.skipIf(missing.length > 0).each(pairings)('MASTER %s (100) + BACKUP %s 
 
   it('a restarted preempts b: the VIP moves back, a sends a GARP', async () => {
     const { a, b } = lab.hosts;
+    // The killed director left its VIP on a; remove it so "the VIP on a" means the restart added it.
+    await removeAddress(a, `${VIP}/24`);
+    expect(await holders()).toBe('b');
     capture = await lab.capture();
     procA = await startDirector(masterKind, a, confA);
     await waitFor(async () => (await holders()) === 'a', 8_000, 'the VIP back on a only');
