@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createLab, type Lab, type LabProcess, keepalivedConf, type KeepalivedConfOptions, labPrerequisites, startKeepalived, sweepStaleLabs, waitFor } from './lab.js';
-import { garpsFrom, masterDownMs, sleep, startOurs, unsolicitedNasFrom } from './directors.js';
+import { advertsFrom, garpsFrom, masterDownMs, sleep, startOurs, unsolicitedNasFrom, vrrpHead } from './directors.js';
 import { internetChecksum, pseudoHeader } from '../../src/testing/packet-builder.js';
 
 const missing = labPrerequisites();
@@ -45,7 +45,7 @@ describe.skipIf(missing.length > 0)('VRRP interop with keepalived 2.2.7', () => 
   it.each<[string, KeepalivedConfOptions]>([
     ['an auth_pass mismatch', { authPass: '654321' }],
     ['another virtual_router_id', { vrid: 6 }],
-  ])('%s: each side ignores the other and becomes MASTER of its own', async (_what, theirs) => {
+  ])('%s, ours the MASTER: keepalived (BACKUP) ignores our adverts and becomes MASTER too', async (_what, theirs) => {
     track(await startOurs(lab.hosts.a, keepalivedConf('c2', 'MASTER', 100)));
     const ka = track(await startKeepalived(lab.hosts.b, keepalivedConf('c5', 'BACKUP', 80, theirs)));
     await waitFor(async () => (await holds('a', '192.0.2.100')) && (await holds('b', '192.0.2.100')), masterDownMs(80, 1000) + 2_000, 'both holding the VIP');
@@ -54,6 +54,41 @@ describe.skipIf(missing.length > 0)('VRRP interop with keepalived 2.2.7', () => 
     expect(await holds('b', '192.0.2.100')).toBe(true);
     // keepalived never leaves MASTER for our adverts (its start-up line is "Entering BACKUP STATE (init)").
     expect(ka.output()).not.toMatch(/Entering BACKUP STATE\n/);
+  });
+
+  // The mirror: a MASTER ignores a lower-priority advert anyway, so only a BACKUP shows that we drop these.
+  // keepalived MASTER (100) on a with the mismatch, ours BACKUP (80) on b: if we accepted its adverts we
+  // would stay BACKUP; ignoring them, we take over at master-down and both hold the VIP.
+  it.each<[string, KeepalivedConfOptions, number]>([
+    ['an auth_pass mismatch', { authPass: '654321' }, 5],
+    ['another virtual_router_id', { vrid: 6 }, 6],
+  ])('%s, keepalived the MASTER: our BACKUP ignores its adverts and takes over at master-down', async (what, theirs, theirVrid) => {
+    const tmp = lab.hosts.b.tempDir();
+    track(await startKeepalived(lab.hosts.a, keepalivedConf('c2', 'MASTER', 100, theirs)));
+    await waitFor(async () => holds('a', '192.0.2.100'), masterDownMs(100, 1000) + 2_000, 'the VIP on keepalived');
+    const capture = await lab.capture({ filter: 'ip proto 112' });
+    const ours = track(await startOurs(lab.hosts.b, keepalivedConf('c5', 'BACKUP', 80), 10_000, { TMPDIR: tmp }));
+    await ours.waitForOutput(/Entering MASTER STATE/, masterDownMs(80, 1000) + 2_000);
+    const frames = await capture.stop();
+    expect(await holds('a', '192.0.2.100')).toBe(true);
+    expect(await holds('b', '192.0.2.100')).toBe(true);
+    // keepalived did advertise while we waited: we were sent its adverts and ignored them.
+    const beforeUs = advertsFrom(frames, lab.hosts.a.address4).filter((f) => f.tsUs < (advertsFrom(frames, lab.hosts.b.address4)[0]?.tsUs ?? Number.POSITIVE_INFINITY));
+    expect(beforeUs.length).toBeGreaterThanOrEqual(3);
+    for (const f of beforeUs) expect(vrrpHead(f)).toMatchObject({ vrid: theirVrid, priority: 100 });
+    // SIGUSR2: none of them counts as received.
+    ours.kill('SIGUSR2', 'process');
+    const statsFile = path.join(tmp, 'keepalived.stats');
+    await waitFor(async () => existsSync(statsFile), 2_000, 'keepalived.stats');
+    const stats = readFileSync(statsFile, 'utf8');
+    expect(stats).toMatch(/^VRRP Instance: VI_1\n  Advertisements:\n    Received: 0\n/);
+    if (what === 'an auth_pass mismatch') {
+      // keepalived: vrrp_check_packet() counts a wrong password in auth_failure; we log the discard reason.
+      expect(Number(/\n    Failure: (\d+)\n/.exec(stats)?.[1])).toBeGreaterThanOrEqual(beforeUs.length);
+      expect(logRecords(ours.output(), 'discarding advert', 'auth-failure').length).toBeGreaterThanOrEqual(beforeUs.length);
+    }
+    // Another VRID is not ours to look at: no counter and no log record names it (as keepalived, which
+    // finds no instance for it).
   });
 
   it('a TTL 254 advert is dropped and counted, by us as by keepalived', async () => {
@@ -136,14 +171,16 @@ describe.skipIf(missing.length > 0)('VRRP interop with keepalived 2.2.7', () => 
   });
 });
 
-/** Our JSON records of dropped packets with `reason`. */
-function dropRecords(output: string, reason: string): unknown[] {
+/** Our JSON log records with message `msg` and field `reason`. */
+function logRecords(output: string, msg: string, reason: string): unknown[] {
   return output
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { msg?: string; reason?: string })
-    .filter((r) => r.msg === 'dropped VRRP packet' && r.reason === reason);
+    .filter((r) => r.msg === msg && r.reason === reason);
 }
+
+const dropRecords = (output: string, reason: string): unknown[] => logRecords(output, 'dropped VRRP packet', reason);
 
 /** Our keepalived-style console lines (stderr with -l), without the JSON records (stdout). */
 const consoleLines = (output: string): string[] => output.split('\n').filter((l) => l !== '' && !l.startsWith('{'));
