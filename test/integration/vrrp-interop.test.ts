@@ -3,9 +3,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { createLab, type Lab, type LabProcess, keepalivedConf, type KeepalivedConfOptions, labPrerequisites, startKeepalived, sweepStaleLabs, waitFor } from './lab.js';
+import { createLab, type Lab, type LabHost, type LabProcess, keepalivedConf, type KeepalivedConfOptions, labPrerequisites, startKeepalived, sweepStaleLabs, waitFor } from './lab.js';
 import { advertsFrom, garpsFrom, masterDownMs, sleep, startOurs, unsolicitedNasFrom, vrrpHead } from './directors.js';
-import { internetChecksum, pseudoHeader } from '../../src/testing/packet-builder.js';
+import { internetChecksum, ipv4Packet, pseudoHeader, toHex, vrrpPacket } from '../../src/testing/packet-builder.js';
 
 const missing = labPrerequisites();
 if (missing.length > 0) console.warn(`test/integration/vrrp-interop.test.ts SKIPPED: ${missing.join('; ')}`);
@@ -97,8 +97,7 @@ describe.skipIf(missing.length > 0)('VRRP interop with keepalived 2.2.7', () => 
     const ka = track(await startKeepalived(lab.hosts.b, keepalivedConf('c5', 'BACKUP', 80)));
     await waitFor(async () => holds('a', '192.0.2.100'), 6_000, 'the VIP on a');
     // A higher-priority advert (200) from a third address with TTL 254: if accepted, a would step down.
-    const sender = await lab.hosts.b.exec([process.execPath, path.join(repoRoot, 'test/integration/fixtures/send-advert.mjs'), JSON.stringify({ src: '192.0.2.13', dst: '224.0.100.100', ttl: 254, vrid: 5, priority: 200, vips: ['192.0.2.100'], authPass: '123456', count: 3 })]);
-    expect(sender.code, sender.stderr).toBe(0);
+    await sendRawIpv4(lab.hosts.b, strangerAdvert(254), 3);
     await ka.waitForOutput(/invalid TTL\/HL\. Received 254 and expect 255/, 2_000);
     await waitFor(async () => dropRecords(ours.output(), 'bad-ttl').length >= 3, 2_000, 'three bad-ttl drops in our log');
     await sleep(500);
@@ -112,6 +111,16 @@ describe.skipIf(missing.length > 0)('VRRP interop with keepalived 2.2.7', () => 
     expect(stats).toMatch(/\n    TTL: 3\n/);
     expect(statSync(statsFile).mode & 0o777).toBe(0o600);
     expect(consoleLines(ours.output()).join('\n').match(/Entering \w+ STATE/g), ours.output()).toEqual(['Entering BACKUP STATE', 'Entering MASTER STATE']);
+
+    // Positive control: the same advert with TTL 255 is accepted. We step down for its priority 200 and
+    // keepalived reports no TTL error, so the TTL alone made the difference above.
+    const oursFrom = ours.output().length;
+    const kaFrom = ka.output().length;
+    await sendRawIpv4(lab.hosts.b, strangerAdvert(255), 3);
+    await ours.waitForOutput(/Entering BACKUP STATE/, 2_000, oursFrom);
+    await waitFor(async () => !(await holds('a', '192.0.2.100')), 2_000, 'our VIP released after stepping down');
+    expect(dropRecords(ours.output().slice(oursFrom), 'bad-ttl')).toEqual([]);
+    expect(ka.output().slice(kaFrom)).not.toMatch(/invalid TTL/);
   });
 
   // Each variant: keepalived MASTER (100) on a, ours BACKUP (80) on b — we must accept its adverts; then
@@ -170,6 +179,22 @@ describe.skipIf(missing.length > 0)('VRRP interop with keepalived 2.2.7', () => 
     expect(await holds('b', vip)).toBe(true);
   });
 });
+
+/**
+ * VRRPv2 advert for VRID 5 from a third router (192.0.2.13) with priority 200 and the seed's password,
+ * to the seed's group, built with the test packet builder rather than our encoder (STYLE §11).
+ */
+function strangerAdvert(ttl: number): Uint8Array {
+  const vrrp = vrrpPacket({ family: 4, vrid: 5, priority: 200, addresses: ['192.0.2.100'], interval: 1, authType: 1, authData: '123456' });
+  return ipv4Packet({ src: '192.0.2.13', dst: '224.0.100.100', ttl }, vrrp);
+}
+
+/** Sends `packet` (IPv4 header included) `count` times from `host`'s eth0 to the group. */
+async function sendRawIpv4(host: LabHost, packet: Uint8Array, count: number): Promise<void> {
+  const fixture = path.join(repoRoot, 'test/integration/fixtures/send-raw-ipv4.mjs');
+  const r = await host.exec([process.execPath, fixture, JSON.stringify({ packet: toHex(packet), dst: '224.0.100.100', count })]);
+  expect(r.code, r.stderr).toBe(0);
+}
 
 /** Our JSON log records with message `msg` and field `reason`. */
 function logRecords(output: string, msg: string, reason: string): unknown[] {
