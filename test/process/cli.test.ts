@@ -1,16 +1,30 @@
 /** The built CLI as an operator runs it (npm test builds dist/ first). */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli/keepalived-ts.mjs');
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
 const keepalived = ['/usr/sbin/keepalived', '/sbin/keepalived'].find((p) => existsSync(p));
+const metaPath = path.join(root, 'dist/cli/keepalived-ts.meta.json');
 
-describe.skipIf(!existsSync(cli))('keepalived-ts CLI', () => {
+// `npm test` builds first, so a missing build output is a bug to report, not a reason to skip.
+for (const f of [cli, metaPath]) if (!existsSync(f)) throw new Error(`${path.relative(root, f)} is missing: run \`npm run build\` first`);
+
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const d = mkdtempSync(path.join(tmpdir(), 'kts-cli-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('keepalived-ts CLI', () => {
   it.each(['conf/c2-keepalived.conf', 'conf/c5-keepalived.conf'])(
     'seed config %s: exit 5 like keepalived, with a hint that retry is meant',
     (file) => {
@@ -41,7 +55,7 @@ describe.skipIf(!existsSync(cli))('keepalived-ts CLI', () => {
   });
 
   it('a missing mandatory parameter exits 2 at its line', () => {
-    const d = mkdtempSync(path.join(tmpdir(), 'kts-'));
+    const d = tempDir();
     const f = path.join(d, 'k.conf');
     writeFileSync(f, 'vrrp_instance A {\n  interface\n}\n');
     const r = run('-t', '-f', f);
@@ -58,7 +72,7 @@ describe.skipIf(!existsSync(cli))('keepalived-ts CLI', () => {
   });
 
   it('-t=FILE appends the messages to FILE', () => {
-    const d = mkdtempSync(path.join(tmpdir(), 'kts-'));
+    const d = tempDir();
     const out = path.join(d, 'msgs');
     const r = run('--config-test', out, '-f', 'conf/c2-keepalived.conf');
     expect(r.status).toBe(5);
@@ -71,9 +85,8 @@ describe.skipIf(!existsSync(cli))('keepalived-ts CLI', () => {
 interface BundleMeta {
   outputs: Record<string, { inputs: Record<string, unknown>; imports: { path: string; kind: string; external?: boolean }[] }>;
 }
-const metaPath = path.join(root, 'dist/cli/keepalived-ts.meta.json');
 
-describe.skipIf(!existsSync(metaPath))('the bundled bin (docs/adr/002-bundled-bin.md)', () => {
+describe('the bundled bin (docs/adr/002-bundled-bin.md)', () => {
   it('-t loads no daemon code: the daemon, sockets and pino are reached only through a dynamic import', () => {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as BundleMeta;
     const entry = 'dist/cli/keepalived-ts.mjs';
