@@ -39,6 +39,8 @@ export interface ReadResult {
   /** keepalived -t's status: 0 clean, 2 missing parameter, 4 cannot run, 5 errors, 6 security/strict include. */
   readonly exitCode: number;
   readonly files: readonly string[];
+  /** A strict include failed: keepalived stops before validating (and the daemon does not start). */
+  readonly strictIncludeFailed: boolean;
 }
 
 export function readConfig(opts: ReadOptions): ReadResult {
@@ -56,12 +58,12 @@ export function readConfig(opts: ReadOptions): ReadResult {
   if (loaded.strictIncludeFailed) {
     // keepalived: a strict include failure stops before any validation (exit 6).
     const built = buildConfig(new StmtList(loaded.lines, 0, new Map()), opts.host, new DiagnosticSink());
-    return { config: built.config, diagnostics: sink.list, exitCode: 6, files: loaded.files };
+    return { config: built.config, diagnostics: sink.list, exitCode: 6, files: loaded.files, strictIncludeFailed: true };
   }
   const built = buildConfig(stmts, opts.host, sink);
   // keepalived -t exits 0 when the main config is missing; we exit 4, its file-not-found status (docs/compat.md #1).
   const exitCode = loaded.files.length === 0 ? 4 : built.aborted ? 2 : configTestExitCode(sink.list);
-  return { config: built.config, diagnostics: sink.list, exitCode, files: loaded.files };
+  return { config: built.config, diagnostics: sink.list, exitCode, files: loaded.files, strictIncludeFailed: false };
 }
 
 /** The default config id, as keepalived computes it: the node name up to the first '.'. */

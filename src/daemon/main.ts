@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatDiagnostic, type Config, type ReadResult } from '../config/index.js';
+import { formatDiagnostic, type Config } from '../config/index.js';
 import { readHostConfig } from '../host/read-host-config.js';
 import { systemClock } from '../lib/clock.js';
 import { createExec } from '../lib/exec.js';
@@ -241,7 +241,7 @@ function loadConfig(o: DaemonOptions, log: Logger): Config | number {
     log.fatal({ file: o.configFile }, 'Configuration file does not exist or cannot be read');
     return EXIT_NO_CONFIG;
   }
-  if (isStrictIncludeFailed(result)) {
+  if (result.strictIncludeFailed) {
     log.fatal({ file: o.configFile }, 'a strict include (includea, include_check, -e) failed: not starting');
     return EXIT_NO_CONFIG;
   }
@@ -251,11 +251,6 @@ function loadConfig(o: DaemonOptions, log: Logger): Config | number {
     return EXIT_CONFIG;
   }
   return result.config;
-}
-
-/** The loader reports a failed strict include as KA_CFG_INCLUDE of keepalived's class FILE_NOT_FOUND (file_config_error). */
-function isStrictIncludeFailed(result: ReadResult): boolean {
-  return result.diagnostics.some((d) => d.code === 'KA_CFG_INCLUDE' && d.kaClass === 'FILE_NOT_FOUND');
 }
 
 /** keepalived: umask_handler() applies global_defs `umask` unless -u was given. */

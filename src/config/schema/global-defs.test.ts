@@ -233,6 +233,10 @@ describe('global_defs bad values (messages and lines as keepalived -t prints the
     ['umask 0777 1', [[2, 'Extra parameter(s) to umask option']]],
     ['umask 01000', [[2, 'invalid umask value 01000']]],
     ['umask 08', [[2, 'invalid umask value 08']]],
+    // keepalived 2.2.7 -t: strtoll's value is checked whole, not truncated to 32 bits.
+    ['umask 4294967296', [[2, 'invalid umask value 4294967296']]],
+    ['umask 0x100000000', [[2, 'invalid umask value 0x100000000']]],
+    ['umask 9223372036854775808', [[2, 'invalid umask value 9223372036854775808']]],
     ['umask IWGRPIWOTH', [[2, 'Invalid umask syntax IWGRPIWOTH']]],
     ['umask IWGRP|', [[2, 'umask missing bit value']]],
     ['umask IWXYZ', [[2, 'Unknown umask bit IWXYZ']]],
