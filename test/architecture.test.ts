@@ -15,6 +15,7 @@ const pure = [
   'src/lib/ip-address.ts',
   'src/lib/inet-checksum.ts',
   'src/lib/ifname.ts',
+  'src/lib/strtol.ts',
   'src/net/frames.ts',
   'src/net/vrrp-channel.ts',
   'src/daemon/vrrp-plan.ts',

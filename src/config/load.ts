@@ -12,6 +12,7 @@ import { expandGlob, hasBrace, hasWildcard } from './glob.js';
 import type { ConfigFs } from './glob.js';
 import { LineTable } from './line-table.js';
 import { INCLUDE_ALL, INCLUDE_B, INCLUDE_M, INCLUDE_R, INCLUDE_W, includeCheckSet } from './include-check.js';
+import { strtoll } from '../lib/strtol.js';
 import { dirname, joinPath } from './paths.js';
 import { decomment, FgetsReader, MAXBUF, trimBlankEnd } from './physical-lines.js';
 
@@ -81,18 +82,6 @@ interface OpenFile {
 
 const isAlpha = (c: string | undefined): boolean => c !== undefined && /[A-Za-z]/.test(c);
 const isNameChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_]/.test(c);
-
-/** C strtol(s, &end, 0) on a prefix: returns value and characters consumed (0 if none). */
-function strtol0(s: string): { value: number; used: number } {
-  const m = /^[ \t]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
-  if (!m || m[2] === undefined) return { value: 0, used: 0 };
-  const body = m[2];
-  let v: number;
-  if (/^0[xX]/.test(body)) v = Number.parseInt(body.slice(2), 16);
-  else if (body.startsWith('0')) v = body.length > 1 ? Number.parseInt(body, 8) : 0;
-  else v = Number.parseInt(body, 10);
-  return { value: m[1] === '-' ? -v : v, used: m[0].length };
-}
 
 export class Preprocessor {
   private readonly defs = new Map<string, Definition>();
@@ -514,9 +503,10 @@ export class Preprocessor {
     const args: number[] = [];
     let s = inner;
     for (;;) {
-      const r = strtol0(s);
-      args.push(r.value);
-      s = s.slice(r.used).replace(/^[ \t]+/, '');
+      // keepalived: strtol(p, &endptr, 0)
+      const r = strtoll(s);
+      args.push(Number(r.value));
+      s = s.slice(r.end).replace(/^[ \t]+/, '');
       if (s.startsWith(')')) break;
       if (!s.startsWith(',') || args.length >= 3) return undefined;
       s = s.slice(1);

@@ -8,6 +8,7 @@
  * system comes in through ports (track-file-reader.ts has the real ones).
  */
 import type { Clock } from '../lib/clock.js';
+import { strtoll } from '../lib/strtol.js';
 import type { TrackerStatus } from '../vrrp/tracker.js';
 
 /** keepalived: `char buf[128]; read(fd, buf, sizeof(buf) - 1)`. */
@@ -21,36 +22,6 @@ export type TrackFileReading =
 const INT32_MIN = -(2n ** 31n);
 // keepalived: `new_status > (int64_t)INT32_MAX + 1` is the test, so 2^31 itself passes.
 const INT32_MAX_PLUS_ONE = 2n ** 31n;
-const LONG_MAX = 2n ** 63n - 1n;
-const SPACE = ' \t\n\v\f\r';
-
-function digitValue(c: string): number {
-  const v = Number.parseInt(c, 36);
-  return Number.isNaN(v) ? 99 : v;
-}
-
-/** glibc strtol(text, NULL, 0) as a BigInt; overflow reported as 'erange'. */
-function strtol0(text: string): bigint | 'erange' {
-  let i = 0;
-  while (i < text.length && SPACE.includes(text[i] ?? '')) i++;
-  let isNegative = false;
-  if (text[i] === '+' || text[i] === '-') isNegative = text[i++] === '-';
-  let base = 10n;
-  if (text[i] === '0') {
-    if ((text[i + 1] === 'x' || text[i + 1] === 'X') && digitValue(text[i + 2] ?? '') < 16) {
-      base = 16n;
-      i += 2;
-    } else base = 8n;
-  }
-  let value = 0n;
-  for (; i < text.length; i++) {
-    const d = digitValue(text[i] ?? '');
-    if (BigInt(d) >= base) break;
-    value = value * base + BigInt(d);
-  }
-  if (value > LONG_MAX + (isNegative ? 1n : 0n)) return 'erange';
-  return isNegative ? -value : value;
-}
 
 /**
  * keepalived: process_track_file(): a file that cannot be opened or read, or
@@ -65,9 +36,9 @@ export function parseTrackFile(bytes: Uint8Array | undefined): TrackFileReading 
   const nul = bytes.subarray(0, end).indexOf(0);
   if (nul !== -1) end = nul;
   const text = String.fromCharCode(...bytes.subarray(0, end));
-  const v = strtol0(text);
-  if (v === 'erange' || v < INT32_MIN || v > INT32_MAX_PLUS_ONE) return { type: 'invalid', text };
-  return { type: 'value', value: Number(v) };
+  const { value, isOverflow } = strtoll(text);
+  if (isOverflow || value < INT32_MIN || value > INT32_MAX_PLUS_ONE) return { type: 'invalid', text };
+  return { type: 'value', value: Number(value) };
 }
 
 /** Reads at most TRACK_FILE_READ_BYTES; undefined when the file cannot be opened or read. */
