@@ -1,21 +1,17 @@
 /**
- * The ka_net addon against a real kernel: two network namespaces joined by a
- * veth pair (eth0 ↔ eth0, 192.0.2.1/24 ↔ 192.0.2.2/24). A socket lives in the
- * netns of the process that opens it, so each side is a child process run with
- * `ip netns exec NS node --import tsx fixtures/raw-socket-child.mjs SPEC`.
- * Needs root, iproute2 with `ip netns`, and `npm run build:native`.
- * Nothing is sent outside the two namespaces.
+ * The ka_net addon against a real kernel: two hosts of the integration lab (lab.ts: a bridge namespace,
+ * and one namespace per host with eth0 on the bridge; 192.0.2.1/24 and 192.0.2.2/24). A socket lives in
+ * the netns of the process that opens it, so every socket is opened by a child process run in a host's
+ * namespace: `node --import tsx fixtures/raw-socket-child.mjs SPEC`. The lab's exit hook and
+ * sweepStaleLabs() remove the namespaces if this worker dies. Needs root, iproute2 with `ip netns`, and
+ * `npm run build:native`. Nothing is sent outside the lab.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ifIndex, openRawSocket, sockopt } from '../../src/net/native.js';
+import { createLab, type Lab, type LabHost, type LabProcess, sweepStaleLabs } from './lab.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const childScript = path.join(import.meta.dirname, 'fixtures/raw-socket-child.mjs');
-const nsA = `kts-rs-${process.pid}-a`;
-const nsB = `kts-rs-${process.pid}-b`;
 const VRRP_GROUP_V4 = '224.0.0.18';
 const VRRP_GROUP_V6 = 'ff02::12';
 const PROTO_VRRP = 112;
@@ -40,29 +36,22 @@ function sh(argv: readonly string[]): string {
   return r.stdout;
 }
 
-const trySh = (argv: readonly string[]): void => void spawnSync(argv[0] ?? '', argv.slice(1));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 interface LinkInfo {
   ifindex: number;
   mac: string;
   linkLocal: string;
 }
 
-async function linkInfo(ns: string): Promise<LinkInfo> {
-  const links = JSON.parse(sh(['ip', '-n', ns, '-j', 'link', 'show', 'dev', 'eth0'])) as { ifindex: number; address: string }[];
-  const [link] = links;
-  if (!link) throw new Error(`no eth0 in ${ns}`);
-  // Wait for the link-local address to leave the tentative state (DAD is off, but it still takes a moment).
-  for (let i = 0; i < 100; i++) {
-    const [addrs] = JSON.parse(sh(['ip', '-n', ns, '-j', '-6', 'addr', 'show', 'dev', 'eth0', 'scope', 'link'])) as {
-      addr_info: { local: string; tentative?: boolean }[];
-    }[];
-    const ll = addrs?.addr_info.find((a) => !a.tentative);
-    if (ll) return { ifindex: link.ifindex, mac: link.address, linkLocal: ll.local };
-    await sleep(50);
-  }
-  throw new Error(`no usable link-local address on eth0 in ${ns}`);
+/** eth0 of a lab host (createLab waited for its link-local address to be usable). */
+function linkInfo(ns: string): LinkInfo {
+  const [link] = JSON.parse(sh(['ip', '-n', ns, '-j', 'addr', 'show', 'dev', 'eth0'])) as {
+    ifindex: number;
+    address: string;
+    addr_info?: { family: string; scope: string; local: string }[];
+  }[];
+  const ll = link?.addr_info?.find((x) => x.family === 'inet6' && x.scope === 'link')?.local;
+  if (link === undefined || ll === undefined) throw new Error(`no eth0 with a link-local address in ${ns}`);
+  return { ifindex: link.ifindex, mac: link.address, linkLocal: ll };
 }
 
 // ---------- child processes ----------
@@ -80,56 +69,53 @@ interface WireMessage {
   packetType?: number;
 }
 
-const children = new Set<ChildProcess>();
+const children = new Set<LabProcess>();
 
+/** A raw-socket-child.mjs process in a lab host; its stdout is JSON event lines. */
 class Child {
-  readonly events: ChildEvent[] = [];
-  stderr = '';
-  readonly exited: Promise<number | null>;
-  private readonly proc: ChildProcess;
-  private waiters: (() => void)[] = [];
+  private readonly proc: LabProcess;
 
-  constructor(ns: string, spec: Record<string, unknown>) {
-    const argv = ['netns', 'exec', ns, process.execPath, '--import', 'tsx', childScript, JSON.stringify(spec)];
-    this.proc = spawn('ip', argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(host: LabHost, spec: Record<string, unknown>) {
+    this.proc = host.spawn([process.execPath, '--import', 'tsx', childScript, JSON.stringify(spec)]);
     children.add(this.proc);
-    this.proc.stderr?.setEncoding('utf8').on('data', (s: string) => (this.stderr += s));
-    createInterface({ input: this.proc.stdout! }).on('line', (line) => {
-      try {
-        this.events.push(JSON.parse(line) as ChildEvent);
-      } catch {
-        this.stderr += `[stdout] ${line}\n`;
-      }
-      for (const w of this.waiters) w();
-    });
-    this.exited = new Promise((resolve) =>
-      this.proc.on('close', (code) => {
-        children.delete(this.proc);
-        for (const w of this.waiters) w();
-        resolve(code);
-      }),
-    );
+    void this.proc.exited.then(() => children.delete(this.proc));
   }
 
-  /** The first event named `name` (already seen or still to come). */
+  private lines(): string[] {
+    return this.proc.output().split('\n').filter((l) => l !== '');
+  }
+
+  get events(): ChildEvent[] {
+    return this.lines()
+      .filter((l) => l.startsWith('{"event":'))
+      .map((l) => JSON.parse(l) as ChildEvent);
+  }
+
+  /** Everything that is not an event line (stderr, mostly). */
+  get stderr(): string {
+    return this.lines()
+      .filter((l) => !l.startsWith('{"event":'))
+      .join('\n');
+  }
+
+  /** Exit status of the child (`ip netns exec` passes it on). */
+  get exited(): Promise<number | null> {
+    return this.proc.exited.then((r) => r.code);
+  }
+
+  waitForOutput(re: RegExp, timeoutMs = 8_000): Promise<void> {
+    return this.proc.waitForOutput(re, timeoutMs);
+  }
+
+  /** The first event named `name` (already seen or still to come); an 'error' or 'timeout' event fails. */
   async next(name: string, timeoutMs = 8_000): Promise<ChildEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const ev = this.events.find((e) => e.event === name);
-      if (ev) return ev;
-      const bad = this.events.find((e) => e.event === 'error' || e.event === 'timeout');
-      if (bad || this.proc.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`child never sent '${name}': ${JSON.stringify(this.events)} stderr: ${this.stderr}`);
-      }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.max(0, deadline - Date.now()) + 1);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-      this.waiters = [];
-    }
+    const fail = (): Error => new Error(`child never sent '${name}': ${JSON.stringify(this.events)} stderr: ${this.stderr}`);
+    await this.proc.waitForOutput(new RegExp(`^\\{"event":"(${name}|error|timeout)"`, 'm'), timeoutMs).catch(() => {
+      throw fail();
+    });
+    const ev = this.events.find((e) => e.event === name);
+    if (ev === undefined) throw fail();
+    return ev;
   }
 
   messages(): WireMessage[] {
@@ -137,7 +123,7 @@ class Child {
   }
 }
 
-const run = (ns: string, spec: Record<string, unknown>): Child => new Child(ns, spec);
+const run = (host: LabHost, spec: Record<string, unknown>): Child => new Child(host, spec);
 
 /** Starts a receiver, waits until its socket is set up, then runs each sender to completion. */
 async function exchange(receiver: Child, ...senders: (() => Child)[]): Promise<Child[]> {
@@ -207,42 +193,27 @@ function ipv6PseudoChecksum(src: string, dst: string, protocol: number, payload:
 // ---------- tests ----------
 
 describe.skipIf(skip !== undefined)(`native raw sockets in network namespaces${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let lab: Lab<'a' | 'b'>;
   let a: LinkInfo;
   let b: LinkInfo;
 
   beforeAll(async () => {
-    try {
-      for (const ns of [nsA, nsB]) {
-        sh(['ip', 'netns', 'add', ns]);
-        // No DAD, so the IPv6 link-local addresses are usable at once.
-        const noDad = ['net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0'];
-        trySh(['ip', 'netns', 'exec', ns, 'sysctl', '-qw', ...noDad]);
-        sh(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
-      }
-      sh(['ip', '-n', nsA, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', nsB]);
-      sh(['ip', '-n', nsA, 'addr', 'add', '192.0.2.1/24', 'dev', 'eth0']);
-      sh(['ip', '-n', nsB, 'addr', 'add', '192.0.2.2/24', 'dev', 'eth0']);
-      sh(['ip', '-n', nsA, 'link', 'set', 'eth0', 'up']);
-      sh(['ip', '-n', nsB, 'link', 'set', 'eth0', 'up']);
-      a = await linkInfo(nsA);
-      b = await linkInfo(nsB);
-    } catch (err) {
-      for (const ns of [nsA, nsB]) trySh(['ip', 'netns', 'del', ns]);
-      throw err;
-    }
+    sweepStaleLabs();
+    lab = await createLab({ a: { address4: '192.0.2.1/24' }, b: { address4: '192.0.2.2/24' } });
+    a = linkInfo(lab.hosts.a.ns);
+    b = linkInfo(lab.hosts.b.ns);
   }, 30_000);
 
   afterEach(() => {
-    for (const c of children) c.kill('SIGKILL');
+    for (const c of children) c.kill('SIGKILL', 'group');
   });
 
-  afterAll(() => {
-    for (const c of children) c.kill('SIGKILL');
-    for (const ns of [nsA, nsB]) trySh(['ip', 'netns', 'del', ns]);
+  afterAll(async () => {
+    await lab?.close();
   });
 
   const v4Receiver = (marker: string, extra: Record<string, unknown> = {}): Child =>
-    run(nsB, {
+    run(lab.hosts.b, {
       role: 'recv',
       family: 4,
       protocol: PROTO_VRRP,
@@ -254,28 +225,30 @@ describe.skipIf(skip !== undefined)(`native raw sockets in network namespaces${s
       ...extra,
     });
 
-  it('IPv4 with IP_HDRINCL: TTL 255 arrives intact, with source, ifindex and destination', async () => {
-    const marker = nonce();
-    const body = vrrpBody(marker);
-    const packet = vrrpV4(marker);
-    const rx = v4Receiver(marker);
-    const [tx] = await exchange(rx, () =>
-      run(nsA, {
+  /**
+   * A raw IPv4 sender in A with IP_HDRINCL, sending `packets` to 224.0.0.18 out of eth0 (chosen with
+   * IP_MULTICAST_IF unless `extra` says otherwise); `moreOpts` are set after IP_HDRINCL.
+   */
+  const v4Sender =
+    (packets: readonly Buffer[], extra: Record<string, unknown> = {}, moreOpts: readonly unknown[][] = []) =>
+    (): Child =>
+      run(lab.hosts.a, {
         role: 'send',
         family: 4,
         protocol: PROTO_VRRP,
         ifname: 'eth0',
-        groups: [VRRP_GROUP_V4],
         multicastIf: true,
-        opts: [
-          ['IPPROTO_IP', 'IP_HDRINCL', 1],
-          ['IPPROTO_IP', 'IP_MULTICAST_LOOP', 0],
-        ],
+        opts: [['IPPROTO_IP', 'IP_HDRINCL', 1], ...moreOpts],
         dst: VRRP_GROUP_V4,
-        packets: [packet.toString('hex')],
-        listenMs: 300,
-      }),
-    );
+        packets: packets.map((p) => p.toString('hex')),
+        ...extra,
+      });
+
+  it('IPv4 with IP_HDRINCL: TTL 255 arrives intact, with source, ifindex and destination', async () => {
+    const marker = nonce();
+    const body = vrrpBody(marker);
+    const rx = v4Receiver(marker);
+    const [tx] = await exchange(rx, v4Sender([vrrpV4(marker)], { groups: [VRRP_GROUP_V4], listenMs: 300 }, [['IPPROTO_IP', 'IP_MULTICAST_LOOP', 0]]));
     await rx.next('message');
     const [msg] = rx.messages();
     const data = Buffer.from(msg?.data ?? '', 'hex');
@@ -294,20 +267,8 @@ describe.skipIf(skip !== undefined)(`native raw sockets in network namespaces${s
     const marker = nonce();
     const packet = vrrpV4(marker, { ttl: 254, src: '0.0.0.0', dontFragment: true });
     const rx = v4Receiver(marker);
-    const [tx] = await exchange(rx, () =>
-      run(nsA, {
-        role: 'send',
-        family: 4,
-        protocol: PROTO_VRRP,
-        ifname: 'eth0',
-        groups: [VRRP_GROUP_V4],
-        opts: [['IPPROTO_IP', 'IP_HDRINCL', 1]],
-        useIfindex: true, // IP_PKTINFO on sendmsg picks eth0 (no IP_MULTICAST_IF here)
-        dst: VRRP_GROUP_V4,
-        packets: [packet.toString('hex')],
-        listenMs: 300,
-      }),
-    );
+    // IP_PKTINFO on sendmsg picks eth0 here, not IP_MULTICAST_IF.
+    const [tx] = await exchange(rx, v4Sender([packet], { groups: [VRRP_GROUP_V4], multicastIf: false, useIfindex: true, listenMs: 300 }));
     await rx.next('message');
     const [msg] = rx.messages();
     const data = Buffer.from(msg?.data ?? '', 'hex');
@@ -323,19 +284,7 @@ describe.skipIf(skip !== undefined)(`native raw sockets in network namespaces${s
     const marker = nonce();
     const packet = vrrpV4(marker);
     const rx = v4Receiver(marker, { stopAfterFirst: { pauseMs: 600 }, count: 3 });
-    await exchange(rx, () =>
-      run(nsA, {
-        role: 'send',
-        family: 4,
-        protocol: PROTO_VRRP,
-        ifname: 'eth0',
-        multicastIf: true,
-        opts: [['IPPROTO_IP', 'IP_HDRINCL', 1]],
-        dst: VRRP_GROUP_V4,
-        packets: [packet, packet, packet].map((p) => p.toString('hex')),
-        intervalMs: 50,
-      }),
-    );
+    await exchange(rx, v4Sender([packet, packet, packet], { intervalMs: 50 }));
     expect((await rx.next('paused')).stoppedCalls).toBe(0);
     expect((await rx.next('done')).count).toBe(3);
     // One message, then silence while stopped, then the two that queued in the kernel meanwhile.
@@ -346,7 +295,7 @@ describe.skipIf(skip !== undefined)(`native raw sockets in network namespaces${s
   it('IPv6: link-local to ff02::12 with IPV6_CHECKSUM at offset 6; hop limit from ancillary data', async () => {
     const marker = nonce();
     const checksumOpt = ['IPPROTO_IPV6', 'IPV6_CHECKSUM', 6];
-    const rx = run(nsB, {
+    const rx = run(lab.hosts.b, {
       role: 'recv',
       family: 6,
       protocol: PROTO_VRRP,
@@ -356,7 +305,7 @@ describe.skipIf(skip !== undefined)(`native raw sockets in network namespaces${s
       match: marker,
     });
     const sender = (hops: number, tail: string, withChecksum: boolean) => () =>
-      run(nsA, {
+      run(lab.hosts.a, {
         role: 'send',
         family: 6,
         protocol: PROTO_VRRP,
@@ -389,9 +338,9 @@ describe.skipIf(skip !== undefined)(`native raw sockets in network namespaces${s
     const spa = Buffer.from([192, 0, 2, 1]);
     // Gratuitous ARP request: htype 1, ptype IPv4, hlen 6, plen 4, op 1, sha, spa, tha 0, tpa = spa.
     const frame = Buffer.concat([Buffer.from('0001080006040001', 'hex'), mac, spa, Buffer.alloc(6), spa]);
-    const rx = run(nsB, { role: 'packet-recv', ethertype: ETH_P_ARP, ifname: 'eth0', match: frame.toString('hex') });
+    const rx = run(lab.hosts.b, { role: 'packet-recv', ethertype: ETH_P_ARP, ifname: 'eth0', match: frame.toString('hex') });
     await exchange(rx, () =>
-      run(nsA, {
+      run(lab.hosts.a, {
         role: 'packet-send',
         openEthertype: 0, // send-only: receives nothing
         ethertype: ETH_P_ARP,
@@ -408,42 +357,27 @@ describe.skipIf(skip !== undefined)(`native raw sockets in network namespaces${s
 
   it('an exception in the message handler is not swallowed: the child dies with it', async () => {
     const marker = nonce();
-    const packet = vrrpV4(marker);
     const rx = v4Receiver(marker, { throwInHandler: 'kts-handler-boom' });
-    await exchange(rx, () =>
-      run(nsA, {
-        role: 'send',
-        family: 4,
-        protocol: PROTO_VRRP,
-        ifname: 'eth0',
-        multicastIf: true,
-        opts: [['IPPROTO_IP', 'IP_HDRINCL', 1]],
-        dst: VRRP_GROUP_V4,
-        packets: [packet.toString('hex')],
-      }),
-    );
+    await exchange(rx, v4Sender([vrrpV4(marker)]));
     expect(await rx.exited).toBe(1);
-    expect(rx.stderr).toContain('kts-handler-boom');
+    await rx.waitForOutput(/kts-handler-boom/);
   }, 30_000);
 
-  it('errors keep code/errno/syscall; close() twice is harmless; a closed socket refuses use', () => {
-    const sock = openRawSocket(4, PROTO_VRRP); // in the test's own netns: nothing is sent
-    try {
-      expect(() => sock.bindToDevice('kts-nonexist0')).toThrow(
-        expect.objectContaining({ code: 'ENODEV', syscall: 'setsockopt', errno: expect.any(Number) }),
-      );
-      expect(() => sock.joinGroup('224.0.0.300', 0)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_IP_ADDRESS' }));
-      sock.setInt(sockopt.IPPROTO_IP, sockopt.IP_PKTINFO, 1);
-      sock.start(() => undefined);
-      expect(() => sock.start(() => undefined)).toThrow(expect.objectContaining({ code: 'ERR_SOCKET_STARTED' }));
-    } finally {
-      sock.close();
-    }
-    expect(() => sock.close()).not.toThrow();
-    expect(() => sock.setInt(sockopt.IPPROTO_IP, sockopt.IP_PKTINFO, 1)).toThrow(
-      expect.objectContaining({ code: 'ERR_SOCKET_CLOSED' }),
-    );
-    expect(ifIndex('kts-nonexist0')).toBe(0);
-    expect(() => openRawSocket(4, 300)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
-  });
+  it('errors keep code/errno/syscall; close() twice is harmless; a closed socket refuses use', async () => {
+    const child = run(lab.hosts.a, { role: 'socket-errors', protocol: PROTO_VRRP });
+    const { results } = (await child.next('results')) as unknown as { results: Record<string, unknown> };
+    expect(results).toEqual({
+      bindToDevice: { threw: true, code: 'ENODEV', syscall: 'setsockopt', errno: 'number' },
+      joinGroup: expect.objectContaining({ threw: true, code: 'ERR_INVALID_IP_ADDRESS' }),
+      setInt: { threw: false },
+      start: { threw: false },
+      startAgain: expect.objectContaining({ threw: true, code: 'ERR_SOCKET_STARTED' }),
+      close: { threw: false },
+      closeAgain: { threw: false },
+      setIntClosed: expect.objectContaining({ threw: true, code: 'ERR_SOCKET_CLOSED' }),
+      ifIndexMissing: 0,
+      badProtocol: expect.objectContaining({ threw: true, code: 'ERR_OUT_OF_RANGE' }),
+    });
+    expect(await child.exited).toBe(0);
+  }, 30_000);
 });
