@@ -27,6 +27,7 @@ const pure = [
   'src/track/link-tracker.ts',
   'src/track/process-match.ts',
   'src/track/process-tracker.ts',
+  'src/track/up-down-poller.ts',
 ];
 const forbiddenImport =
   /(from\s+|import\s*\(\s*)['"]((node:)?(net|dgram|child_process|fs|fs\/promises|os|http|https|worker_threads|perf_hooks)|undici|pino|[./]+native\.js)['"]/;

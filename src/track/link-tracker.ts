@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../lib/clock.js';
 import type { TrackerStatus } from '../vrrp/tracker.js';
+import { UpDownPoller } from './up-down-poller.js';
 
 /** The two sysfs attributes, as read (`/sys/class/net/IF/flags` and `…/operstate`). */
 export interface LinkSample {
@@ -52,65 +53,33 @@ export interface LinkTrackerOptions {
 }
 
 export class LinkTracker {
-  readonly #deps: LinkTrackerDeps;
   readonly #options: LinkTrackerOptions;
-  readonly #up = new Map<string, boolean>();
-  #isPolling = false;
-  #isStopped = false;
-  #cancelPoll: (() => void) | undefined;
+  readonly #poller: UpDownPoller<undefined>;
 
   constructor(deps: LinkTrackerDeps, options: LinkTrackerOptions) {
-    this.#deps = deps;
     this.#options = options;
+    this.#poller = new UpDownPoller({
+      clock: deps.clock,
+      intervalMs: options.pollIntervalMs ?? 100,
+      observe: async () => {
+        const samples = await Promise.all(options.interfaces.map((ifname) => deps.readLink(ifname).catch(() => undefined)));
+        return options.interfaces.map((name, i) => ({ name, isUp: isLinkUp(samples[i]), detail: undefined }));
+      },
+      onChange: (ifname, status) => deps.onChange(ifname, status),
+    });
   }
 
   /** The last observed status, undefined before the first poll. */
   status(ifname: string): TrackerStatus | undefined {
-    const up = this.#up.get(ifname);
-    return up === undefined ? undefined : { type: up ? 'up' : 'down' };
+    return this.#poller.status(ifname);
   }
 
   /** Polls once, then every interval. Resolves with the first observation of every interface. */
-  async start(): Promise<ReadonlyMap<string, TrackerStatus>> {
-    this.#schedule();
-    await this.#poll();
-    const out = new Map<string, TrackerStatus>();
-    for (const ifname of this.#options.interfaces) {
-      const s = this.status(ifname);
-      if (s !== undefined) out.set(ifname, s);
-    }
-    return out;
+  start(): Promise<ReadonlyMap<string, TrackerStatus>> {
+    return this.#poller.start(this.#options.interfaces);
   }
 
   stop(): void {
-    this.#isStopped = true;
-    this.#cancelPoll?.();
-  }
-
-  #schedule(): void {
-    if (this.#isStopped) return;
-    this.#cancelPoll = this.#deps.clock.setTimer(this.#options.pollIntervalMs ?? 100, () => {
-      void this.#poll();
-      this.#schedule();
-    });
-  }
-
-  /** A poll still waiting on the file system makes the next one a no-op. */
-  async #poll(): Promise<void> {
-    if (this.#isPolling || this.#isStopped) return;
-    this.#isPolling = true;
-    try {
-      const samples = await Promise.all(this.#options.interfaces.map((ifname) => this.#deps.readLink(ifname).catch(() => undefined)));
-      if (this.#isStopped) return;
-      this.#options.interfaces.forEach((ifname, i) => this.#apply(ifname, isLinkUp(samples[i])));
-    } finally {
-      this.#isPolling = false;
-    }
-  }
-
-  #apply(ifname: string, isUp: boolean): void {
-    if (this.#up.get(ifname) === isUp) return;
-    this.#up.set(ifname, isUp);
-    this.#deps.onChange(ifname, { type: isUp ? 'up' : 'down' });
+    this.#poller.stop();
   }
 }

@@ -10,6 +10,7 @@ import type { TrackProcess } from '../config/schema/vrrp-track.js';
 import type { Clock } from '../lib/clock.js';
 import type { TrackerStatus } from '../vrrp/tracker.js';
 import { hasQuorum, processMatches, type ProcessInfo } from './process-match.js';
+import { UpDownPoller } from './up-down-poller.js';
 
 /** The processes running now. */
 export type ProcessLister = () => Promise<readonly ProcessInfo[]>;
@@ -30,74 +31,37 @@ export interface ProcessTrackerOptions {
 }
 
 export class ProcessTracker {
-  readonly #deps: ProcessTrackerDeps;
   readonly #options: ProcessTrackerOptions;
-  readonly #up = new Map<string, boolean>();
-  #isPolling = false;
-  #isStopped = false;
-  #cancelPoll: (() => void) | undefined;
+  readonly #poller: UpDownPoller<number>;
 
   constructor(deps: ProcessTrackerDeps, options: ProcessTrackerOptions) {
-    this.#deps = deps;
     this.#options = options;
+    this.#poller = new UpDownPoller({
+      clock: deps.clock,
+      intervalMs: options.pollIntervalMs ?? 1_000,
+      observe: async () => {
+        const procs = await deps.listProcesses();
+        return options.processes.map((tp) => {
+          const matches = procs.filter((p) => processMatches(tp, p)).length;
+          return { name: tp.name, isUp: hasQuorum(tp, matches), detail: matches };
+        });
+      },
+      onChange: deps.onChange,
+      ...(deps.onError ? { onError: deps.onError } : {}),
+    });
   }
 
   /** The last observed status, undefined before the first successful listing. */
   status(name: string): TrackerStatus | undefined {
-    const up = this.#up.get(name);
-    return up === undefined ? undefined : { type: up ? 'up' : 'down' };
+    return this.#poller.status(name);
   }
 
   /** Lists once, then every interval. Resolves with the first observation of every tracked process. */
-  async start(): Promise<ReadonlyMap<string, TrackerStatus>> {
-    this.#schedule();
-    await this.#poll();
-    const out = new Map<string, TrackerStatus>();
-    for (const tp of this.#options.processes) {
-      const s = this.status(tp.name);
-      if (s !== undefined) out.set(tp.name, s);
-    }
-    return out;
+  start(): Promise<ReadonlyMap<string, TrackerStatus>> {
+    return this.#poller.start(this.#options.processes.map((tp) => tp.name));
   }
 
   stop(): void {
-    this.#isStopped = true;
-    this.#cancelPoll?.();
-  }
-
-  #schedule(): void {
-    if (this.#isStopped) return;
-    this.#cancelPoll = this.#deps.clock.setTimer(this.#options.pollIntervalMs ?? 1_000, () => {
-      void this.#poll();
-      this.#schedule();
-    });
-  }
-
-  /** A listing still in flight makes the next poll a no-op. */
-  async #poll(): Promise<void> {
-    if (this.#isPolling || this.#isStopped) return;
-    this.#isPolling = true;
-    try {
-      let procs: readonly ProcessInfo[];
-      try {
-        procs = await this.#deps.listProcesses();
-      } catch (err) {
-        if (!this.#isStopped) this.#deps.onError?.(err);
-        return;
-      }
-      if (this.#isStopped) return;
-      for (const tp of this.#options.processes) {
-        const matches = procs.filter((p) => processMatches(tp, p)).length;
-        this.#apply(tp.name, hasQuorum(tp, matches), matches);
-      }
-    } finally {
-      this.#isPolling = false;
-    }
-  }
-
-  #apply(name: string, isUp: boolean, matches: number): void {
-    if (this.#up.get(name) === isUp) return;
-    this.#up.set(name, isUp);
-    this.#deps.onChange(name, { type: isUp ? 'up' : 'down' }, matches);
+    this.#poller.stop();
   }
 }
