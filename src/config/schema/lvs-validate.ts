@@ -6,7 +6,7 @@
 import type { KaClass } from '../diagnostics.js';
 import type { BuildState } from '../model.js';
 import type { Checker, RealServer, VirtualServer, VirtualServerGroup } from './lvs-model.js';
-import { defaultTunnel, formatTrio } from './lvs-values.js';
+import { copyForwarding, defaultTunnel, formatTrio, makeForwarding } from './lvs-values.js';
 
 const IPVS_SVC_PERSISTENT_TIMEOUT = 360;
 
@@ -105,9 +105,9 @@ function validateVs(state: BuildState, vs: VirtualServer, g: VirtualServerGroup 
   const vsForwarding = () => {
     if (!vs.forwarding) {
       report(state, `Virtual server ${F()}: no forwarding method set, setting default NAT`);
-      vs.forwarding = { method: 'NAT', ...defaultTunnel };
+      vs.forwarding = makeForwarding('NAT', defaultTunnel.tunnelType, defaultTunnel.tunnelPort, defaultTunnel.tunnelCsum);
     }
-    return { ...vs.forwarding };
+    return copyForwarding(vs.forwarding);
   };
   let weightSum = 0;
   const kept: RealServer[] = [];

@@ -138,7 +138,16 @@ export function readTimerLenient(c: HandlerCtx<unknown>, i: number, minUs: numbe
   return val >= minUs && val <= max ? val : undefined;
 }
 
-export const usToMs = (us: number): number => us / 1000;
+/**
+ * µs → ms. A whole result is returned as an int32 so that V8 keeps the model's
+ * timer fields in small-integer form: a double in one checker's field would
+ * re-shape (migrate) every checker made before it.
+ */
+export const usToMs = (us: number): number => {
+  const ms = us / 1000;
+  const i = ms | 0;
+  return i === ms ? i : ms;
+};
 
 export type ForwardingMethod = 'NAT' | 'DR' | 'TUN';
 export type TunnelType = 'ipip' | 'gue' | 'gre';
@@ -197,8 +206,25 @@ export function readForwarding(
   if ((tunnelType === 'gue') !== (port !== 0)) return fail('gue tunnels require port, otherwise cannot have port.');
   if (tunnelType === 'ipip' && csum !== 'nocsum') return fail('ipip tunnels do not support checksum option.');
   if (tunnelType === 'gre' && csum === 'remcsum') return fail('gre tunnels do not support remote checksum option.');
-  return { method: str, tunnelType, tunnelPort: port, tunnelCsum: csum };
+  return makeForwarding(str, tunnelType, port, csum);
 }
+
+/**
+ * A forwarding record, always built with the same fields in the same order: an
+ * object spread makes a new hidden class per source shape and V8 then re-shapes
+ * every real server's forwarding as it goes.
+ */
+export function makeForwarding(
+  method: ForwardingMethod,
+  tunnelType: TunnelType,
+  tunnelPort: number,
+  tunnelCsum: TunnelCsum,
+): Forwarding {
+  return { method, tunnelType, tunnelPort, tunnelCsum };
+}
+
+export const copyForwarding = (f: Forwarding): Forwarding =>
+  makeForwarding(f.method, f.tunnelType, f.tunnelPort, f.tunnelCsum);
 
 /** Applies readForwarding()'s result onto a holder's forwarding. */
 export function applyForwarding(
@@ -206,7 +232,9 @@ export function applyForwarding(
   r: Forwarding | { method: ForwardingMethod } | undefined,
 ): Forwarding | undefined {
   if (!r) return prev;
-  return { ...defaultTunnel, ...prev, ...r };
+  // Only the method was read (bad tunnel options): keep the old tunnel settings.
+  const t = 'tunnelType' in r ? r : (prev ?? defaultTunnel);
+  return makeForwarding(r.method, t.tunnelType, t.tunnelPort, t.tunnelCsum);
 }
 
 /** Optional boolean with keepalived's "Invalid X parameter Y" message. */

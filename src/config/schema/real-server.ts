@@ -10,6 +10,7 @@ import { checkerKeywords } from './checkers.js';
 import type { RealServer, RsCtx } from './lvs-model.js';
 import {
   applyForwarding,
+  copyForwarding,
   optBool,
   portWord,
   readForwarding,
@@ -37,7 +38,7 @@ function openRs(c: HandlerCtx<VsCtx>): RsCtx | typeof SKIP {
   // Field by field, in the order --dump-conf prints: a conditional spread in the
   // middle of an object literal builds every real server on V8's slow path.
   const rs = { addr, loc: c.loc, writtenPort: addr.port, written: {} } as RealServer;
-  if (vs.forwarding) rs.forwarding = { ...vs.forwarding };
+  if (vs.forwarding) rs.forwarding = copyForwarding(vs.forwarding);
   rs.weight = vs.weight;
   rs.uThreshold = 0;
   rs.lThreshold = 0;

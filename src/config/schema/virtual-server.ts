@@ -10,6 +10,7 @@ import type { BuildState } from '../model.js';
 import type { LvsSection, Protocol, SslContext, VirtualServer, VsFlags, VsKey } from './lvs-model.js';
 import {
   applyForwarding,
+  copyForwarding,
   optBool,
   portWord,
   readForwarding,
@@ -345,7 +346,7 @@ export const vsKeywords: Record<string, VsKw> = {
         c.error(`Invalid sorry server IP address ${c.word(1)} - skipping`);
         return;
       }
-      vs.sorryServer = { addr, inhibit: false, ...(vs.forwarding ? { forwarding: { ...vs.forwarding } } : {}) };
+      vs.sorryServer = { addr, inhibit: false, ...(vs.forwarding ? { forwarding: copyForwarding(vs.forwarding) } : {}) };
     },
   },
   sorry_server_inhibit: {
