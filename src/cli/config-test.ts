@@ -3,6 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { formatDiagnostic, formatKeepalivedStyle } from '../config/index.js';
 import { configToJson } from '../config/json.js';
 import { readHostConfig } from '../host/read-host-config.js';
+import { tuneHeapForOneShotRun } from './v8-flags.js';
 
 export interface ConfigTestOptions {
   readonly path: string;
@@ -15,6 +16,7 @@ export interface ConfigTestOptions {
 }
 
 export function runConfigTest(o: ConfigTestOptions): number {
+  tuneHeapForOneShotRun();
   const result = readHostConfig({ path: o.path, configId: o.configId, strictIncludes: o.strictIncludes });
   const fmt = o.keepalivedMessages ? formatKeepalivedStyle : formatDiagnostic;
   const text = result.diagnostics.map((d) => `${fmt(d)}\n`).join('');

@@ -7,6 +7,7 @@
 import type { DiagnosticCode } from './codes.js';
 import type { Diagnostic, KaClass, SourceLoc } from './diagnostics.js';
 import { severityOf } from './diagnostics.js';
+import { KIND_CLOSE, KIND_OPEN } from './stmt.js';
 import type { Stmt, StmtList } from './stmt.js';
 
 export type { Stmt } from './stmt.js';
@@ -41,6 +42,11 @@ export class StmtStream {
   }
   next(): Stmt | undefined {
     return this.stmts.at(this.pos++);
+  }
+  /** Like next(), without making the statement: its index, or -1 past the end. */
+  nextIndex(): number {
+    const i = this.pos++;
+    return i < this.stmts.length ? i : -1;
   }
   /** The kind of the next statement, without making it. */
   peekKind(): Stmt['kind'] | undefined {
@@ -92,38 +98,62 @@ export interface EngineEnv {
   readonly shared: unknown;
 }
 
-/** What a keyword handler sees. Readers report keepalived's messages and return undefined on error. */
+/**
+ * What a keyword handler sees. Readers report keepalived's messages and return undefined on error.
+ *
+ * The walk hands a context the statement's index in the stream; the `Stmt`
+ * object, its words and its location are made only when a handler asks
+ * (most handlers read two words and never ask for a location).
+ */
 export class HandlerCtx<T> {
   /** keepalived reports on the line it is reading: after a value block that is its `}`. */
   private endLoc: SourceLoc | undefined;
+  private made: Stmt | undefined;
+  private cachedLoc: SourceLoc | undefined;
+  private readonly index: number;
+  readonly words: readonly string[];
+
   constructor(
     readonly target: T,
-    readonly stmt: Stmt,
+    stmt: Stmt | number,
     readonly env: EngineEnv,
     private readonly stream: StmtStream,
-  ) {}
+  ) {
+    this.endLoc = undefined;
+    this.cachedLoc = undefined;
+    if (typeof stmt === 'number') {
+      this.index = stmt;
+      this.made = undefined;
+      this.words = stream.stmts.wordsAt(stmt);
+    } else {
+      this.index = -1;
+      this.made = stmt;
+      this.words = stmt.words;
+    }
+  }
 
-  get words(): readonly string[] {
-    return this.stmt.words;
+  get stmt(): Stmt {
+    return (this.made ??= this.stream.stmts.at(this.index) as Stmt);
   }
   get loc(): SourceLoc {
-    return this.stmt.loc;
+    if (this.made) return this.made.loc;
+    return (this.cachedLoc ??= this.stream.stmts.locAt(this.index));
   }
   get keyword(): string {
-    return this.stmt.words[0] ?? '';
+    return this.words[0] ?? '';
   }
   locOf(i: number): SourceLoc {
     const d = this.stmt.colOffset(i);
-    return d === undefined ? this.stmt.loc : { ...this.stmt.loc, col: this.stmt.loc.col + d };
+    return d === undefined ? this.loc : { ...this.loc, col: this.loc.col + d };
   }
 
   /** Same target, another statement (value-block lines). */
-  with<U>(target: U, stmt: Stmt = this.stmt): HandlerCtx<U> {
+  with<U>(target: U, stmt: Stmt | number = this.made ?? this.index): HandlerCtx<U> {
     return new HandlerCtx(target, stmt, this.env, this.stream);
   }
 
   report(kaClass: KaClass, code: DiagnosticCode, message: string, opts?: ReportOptions): void {
-    this.env.reporter.report(kaClass, code, message, { loc: this.endLoc ?? this.stmt.loc, ...opts });
+    this.env.reporter.report(kaClass, code, message, { loc: this.endLoc ?? this.loc, ...opts });
   }
   error(message: string, opts?: ReportOptions): void {
     this.report('GENERAL_ERROR', 'KA_CFG_INVALID', message, opts);
@@ -134,10 +164,11 @@ export class HandlerCtx<T> {
 
   /** keepalived: strvec_slot() with the null-strvec handler: a missing word ends the run (status 2). */
   word(i: number): string {
-    const w = this.stmt.words[i];
+    const words = this.words;
+    const w = words[i];
     if (w !== undefined) return w;
-    const prev = this.stmt.words[i - 1];
-    const first = this.stmt.words[0] ?? '***MISSING ***';
+    const prev = words[i - 1];
+    const first = words[0] ?? '***MISSING ***';
     const message =
       i > 0 && prev !== undefined
         ? `*** Configuration line starting \`${first}\` is missing a parameter after keyword \`${prev}\` at word position ${i + 1}`
@@ -147,11 +178,11 @@ export class HandlerCtx<T> {
       kaClass: 'MISSING_PARAMETER',
       code: 'KA_CFG_MISSING_PARAMETER',
       message,
-      loc: this.stmt.loc,
+      loc: this.loc,
     });
   }
   has(i: number): boolean {
-    return this.stmt.words[i] !== undefined;
+    return this.words[i] !== undefined;
   }
 
   readInt(i: number, min: number, max: number): number | undefined {
@@ -180,7 +211,7 @@ export class HandlerCtx<T> {
   valueBlock(): Stmt[] {
     const lines: Stmt[] = [];
     let needBob = true;
-    const w = this.stmt.words;
+    const w = this.words;
     if (w.length > 1) {
       if (w[1] === '{') {
         needBob = false;
@@ -330,25 +361,27 @@ export function processStream<T>(
 ): void {
   let bob = needBob;
   const table = keywordTable(spec);
+  const stmts = stream.stmts;
   for (;;) {
-    const s = stream.next();
-    if (!s) return;
+    const i = stream.nextIndex();
+    if (i < 0) return;
+    const kind = stmts.kindCode(i);
     if (bob) {
       bob = false;
-      if (s.kind === 'open' && level > 0) continue;
+      if (kind === KIND_OPEN && level > 0) continue;
       env.reporter.report('MISSING_BOB', 'KA_CFG_MISSING_BOB', "Missing '{' at beginning of configuration block", {
-        loc: s.loc,
+        loc: stmts.locAt(i),
       });
-    } else if (s.kind === 'open') {
-      env.reporter.report('UNEXPECTED_BOB', 'KA_CFG_UNEXPECTED_BOB', "Unexpected '{' - ignoring", { loc: s.loc });
+    } else if (kind === KIND_OPEN) {
+      env.reporter.report('UNEXPECTED_BOB', 'KA_CFG_UNEXPECTED_BOB', "Unexpected '{' - ignoring", { loc: stmts.locAt(i) });
       continue;
     }
-    if (s.kind === 'close' && level > 0) return;
-    const kwName = s.words[0] ?? '';
+    if (kind === KIND_CLOSE && level > 0) return;
+    const kwName = stmts.wordsAt(i)[0] ?? '';
     const kw = table.get(kwName);
     if (!kw) {
       env.reporter.report('UNKNOWN_KEYWORD', 'KA_CFG_UNKNOWN_KEYWORD', `Unknown keyword '${kwName}'`, {
-        loc: s.loc,
+        loc: stmts.locAt(i),
         ...hintFor(env, spec, kwName),
       });
       continue;
@@ -358,7 +391,7 @@ export function processStream<T>(
       skipInactive(stream);
       continue;
     }
-    const ctx = new HandlerCtx(target, s, env, stream);
+    const ctx = new HandlerCtx(target, i, env, stream);
     if (kw.handler) kw.handler(ctx);
     if (kw.sub) {
       const child = kw.sub.open(ctx);
@@ -368,7 +401,8 @@ export function processStream<T>(
       }
       processStream(stream, kw.sub.spec, child, env, level + 1, true);
       // keepalived runs the close handler while reading the block's `}`: messages carry that line.
-      kw.sub.close?.(ctx.with(child, stream.stmts.at(stream.pos - 1) ?? s), target);
+      const last = stream.pos - 1;
+      kw.sub.close?.(ctx.with(child, last < stmts.length ? last : i), target);
     }
   }
 }

@@ -30,6 +30,18 @@ const startsBlank = (s: string): boolean => {
   return c === 32 || c === 9 || c === 12 || c === 11 || c === 13;
 };
 
+/** Where the first word of a line starts (a line starting with a blank has it further right). */
+function firstWordLoc(kind: StmtKind, raw: string, lines: LineTable, index: number): SourceLoc {
+  const first = kind === 'words' && startsBlank(raw) ? (wordOffsets(kind, raw, index)[0] ?? 0) : 0;
+  return lines.loc(index, first);
+}
+
+/** Word offsets in `raw`: lexed again, since only messages need them. */
+function wordOffsets(kind: StmtKind, raw: string, index: number): number[] {
+  if (kind !== 'words') return [0];
+  return lexLine(raw, index).tokens.map((t) => t.offset);
+}
+
 export class LineStmt implements Stmt {
   private cachedLoc: SourceLoc | undefined;
 
@@ -39,14 +51,12 @@ export class LineStmt implements Stmt {
     readonly raw: string,
     private readonly lines: LineTable,
     private readonly index: number,
-  ) {}
+  ) {
+    this.cachedLoc = undefined;
+  }
 
   get loc(): SourceLoc {
-    if (this.cachedLoc === undefined) {
-      const first = this.kind === 'words' && startsBlank(this.raw) ? (this.offsets()[0] ?? 0) : 0;
-      this.cachedLoc = this.lines.loc(this.index, first);
-    }
-    return this.cachedLoc;
+    return (this.cachedLoc ??= firstWordLoc(this.kind, this.raw, this.lines, this.index));
   }
 
   colOffset(i: number): number | undefined {
@@ -57,15 +67,16 @@ export class LineStmt implements Stmt {
     return oi === undefined ? undefined : oi - (o[0] ?? 0);
   }
 
-  /** Word offsets in `raw`: lexed again, since only messages need them. */
   private offsets(): number[] {
-    if (this.kind !== 'words') return [0];
-    return lexLine(this.raw, this.index).tokens.map((t) => t.offset);
+    return wordOffsets(this.kind, this.raw, this.index);
   }
 }
 
 const KINDS: readonly StmtKind[] = ['words', 'open', 'close'];
-const KIND_CODE: Readonly<Record<StmtKind, number>> = { words: 0, open: 1, close: 2 };
+/** Statement kind codes (the order of StmtKind). */
+export const KIND_WORDS = 0;
+export const KIND_OPEN = 1;
+export const KIND_CLOSE = 2;
 const OPEN_WORDS: readonly string[] = Object.freeze(['{']);
 const CLOSE_WORDS: readonly string[] = Object.freeze(['}']);
 
@@ -105,6 +116,26 @@ export class StmtList {
     return i < this.count ? KINDS[this.kinds[i] as number] : undefined;
   }
 
+  /** KIND_* of statement `i` (which must exist). */
+  kindCode(i: number): number {
+    return this.kinds[i] as number;
+  }
+
+  /** The words of statement `i` (which must exist), without making the statement. */
+  wordsAt(i: number): readonly string[] {
+    const k = this.kinds[i] as number;
+    if (k === KIND_OPEN) return OPEN_WORDS;
+    if (k === KIND_CLOSE) return CLOSE_WORDS;
+    const id = this.lines.textId(this.lineOf[i] as number);
+    return this.split[id] ?? this.wordsOf(id, this.lines.textOfId(id));
+  }
+
+  /** Where statement `i` (which must exist) starts: its first word. */
+  locAt(i: number): SourceLoc {
+    const li = this.lineOf[i] as number;
+    return firstWordLoc(KINDS[this.kinds[i] as number] as StmtKind, this.lines.textAt(li), this.lines, li);
+  }
+
   /** Statement `i`, made now; undefined past the end. */
   at(i: number): Stmt | undefined {
     if (i < 0 || i >= this.count) return undefined;
@@ -134,8 +165,8 @@ export class StmtList {
     const stack: number[] = [];
     for (let i = 0; i < n; i++) {
       const k = this.kinds[i];
-      if (k === KIND_CODE.open) stack.push(i);
-      else if (k === KIND_CODE.close && stack.length > 0) ends[stack.pop() as number] = i + 1;
+      if (k === KIND_OPEN) stack.push(i);
+      else if (k === KIND_CLOSE && stack.length > 0) ends[stack.pop() as number] = i + 1;
     }
     this.ends = ends;
     return ends;
