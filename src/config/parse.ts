@@ -13,8 +13,10 @@
  * token per line kind — a words line as one `word` and its `eol` — and the parse
  * is cached by the item's sequence of line kinds: generated configs repeat a few
  * shapes thousands of times. The cache keeps the tree flattened into a plan
- * (which line of the item each statement is), so a hit costs two numbers per
- * statement. `parseTree()` parses the full token stream, for tests and tools.
+ * (which line of the item each statement is). Statements are pushed as they
+ * are read and the plan is applied when an item ends; a plan that keeps the
+ * lines as they are (every shape the lexer makes) costs nothing per statement.
+ * `parseTree()` parses the full token stream, for tests and tools.
  *
  * Each distinct line text (LineTable text ids) is classified once; only texts
  * with a quote (or starting with a blank moo skips) are lexed, for their words
@@ -28,7 +30,7 @@ import grammar from './generated/grammar.js';
 import { lexLine } from './lexer.js';
 import type { Token, TokenType } from './lexer.js';
 import type { LineTable } from './line-table.js';
-import { StmtList } from './stmt.js';
+import { KIND_CLOSE, KIND_OPEN, KIND_WORDS, StmtList } from './stmt.js';
 
 const compiled = nearley.Grammar.fromCompiled(grammar);
 
@@ -43,51 +45,33 @@ interface StandIn {
   readonly k: number;
 }
 
-// Line kinds, one character each in a cache key.
-const WORDS = 'w';
-const OPEN = '{';
-const CLOSE = '}';
-const KIND_TOKEN: Readonly<Record<string, TokenType>> = { [WORDS]: 'word', [OPEN]: 'lbrace', [CLOSE]: 'rbrace' };
+/**
+ * nearley's reading of an item shape: pairs (statement kind, line of the item)
+ * in stream order, and whether that is just the item's lines in order with
+ * their own kinds (it is for every shape the lexer makes: then the statements
+ * stay as they were pushed).
+ */
+interface ShapePlan {
+  readonly plan: Int32Array;
+  readonly identity: boolean;
+}
 
-/** Pairs (statement kind, line of the item), in stream order, by item shape. */
-const shapeCache = new Map<string, Int32Array>();
+/** Plans by item shape (a key character per statement: its StmtList kind code). */
+const shapeCache = new Map<string, ShapePlan>();
 const SHAPE_CACHE_MAX = 4096;
+/** The token nearley is fed for a line of each kind code (KIND_WORDS, KIND_OPEN, KIND_CLOSE). */
+const KIND_TOKEN: readonly TokenType[] = ['word', 'lbrace', 'rbrace'];
 
 /** Characters that only moo's rules handle: '"' (qstring, badquote), braces inside words, '\n' (none). */
 const NEEDS_MOO = /["{}\n]/;
 // moo's `ws` rule: [ \t\f\v\r]
 const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 12 || c === 11 || c === 13;
 
-const KEY_DECODER = new TextDecoder('latin1');
 
-/**
- * The lines of one top-level item: their kinds (as a key) and their line
- * indexes, in typed buffers reused from item to item; the key string is made
- * once per item, not grown a character per line.
- */
-class ItemBuffer {
-  private kinds = new Uint8Array(256);
-  lines = new Int32Array(256);
-  length = 0;
-  add(kind: string, line: number): void {
-    if (this.length === this.kinds.length) this.grow();
-    this.kinds[this.length] = kind.charCodeAt(0);
-    this.lines[this.length++] = line;
-  }
-  get key(): string {
-    return KEY_DECODER.decode(this.kinds.subarray(0, this.length));
-  }
-  clear(): void {
-    this.length = 0;
-  }
-  private grow(): void {
-    const kinds = new Uint8Array(2 * this.kinds.length);
-    kinds.set(this.kinds);
-    this.kinds = kinds;
-    const lines = new Int32Array(2 * this.lines.length);
-    lines.set(this.lines);
-    this.lines = lines;
-  }
+/** Where forEachItem() puts each statement line, and the end of each top-level item. */
+interface ItemSink {
+  push(kind: number, line: number): void;
+  endItem(): void;
 }
 
 // What a distinct line text is, found once per text id (bit 3: it has an unmatched quote).
@@ -130,26 +114,26 @@ export class TextClasses {
 }
 
 /**
- * Classifies every logical line and hands each top-level item to `emit`. An item
- * ends at a line that leaves the brace depth at 0 (only a lone `{` or `}` is a
- * brace). Lines without a word are no statement.
+ * Classifies every logical line and hands each statement line and the end of
+ * each top-level item to `sink`. An item ends at a line that leaves the brace
+ * depth at 0 (only a lone `{` or `}` is a brace). Lines without a word are no
+ * statement.
  */
-function forEachItem(
-  lines: LineTable,
-  classes: TextClasses,
-  diagnostics: Diagnostic[],
-  emit: (item: ItemBuffer) => void,
-): void {
-  const item = new ItemBuffer();
+function forEachItem(lines: LineTable, classes: TextClasses, diagnostics: Diagnostic[], sink: ItemSink): void {
+  const n = lines.length;
+  const cls = classes.cls;
   let depth = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const c = classes.classOf(lines.textId(i));
+  let open = false;
+  for (let i = 0; i < n; i++) {
+    const id = lines.textId(i);
+    let c = cls[id] as number;
+    if (c === CLASS_UNKNOWN) c = classes.classOf(id);
     if (c === CLASS_OPEN) {
-      item.add(OPEN, i);
+      sink.push(KIND_OPEN, i);
       depth++;
     } else if (c === CLASS_CLOSE) {
-      item.add(CLOSE, i);
-      depth = Math.max(0, depth - 1);
+      sink.push(KIND_CLOSE, i);
+      if (depth > 0) depth--;
     } else {
       if (c & CLASS_BADQUOTE) {
         diagnostics.push({
@@ -161,26 +145,44 @@ function forEachItem(
         });
       }
       if ((c & 7) === CLASS_EMPTY) continue;
-      item.add(WORDS, i);
+      sink.push(KIND_WORDS, i);
     }
-    if (depth === 0) {
-      emit(item);
-      item.clear();
-    }
+    open = depth > 0;
+    if (!open) sink.endItem();
   }
-  if (item.length > 0) emit(item);
+  if (open) sink.endItem();
 }
 
-function planFor(key: string): Int32Array {
+/** Builds the statement stream: statements are pushed as read; each item is checked against its shape's plan. */
+class PlannedStmts implements ItemSink {
+  private start = 0;
+  constructor(readonly stmts: StmtList) {}
+  push(kind: number, line: number): void {
+    this.stmts.push(kind, line);
+  }
+  endItem(): void {
+    const stmts = this.stmts;
+    const start = this.start;
+    const shape = planFor(stmts.shapeKey(start));
+    if (!shape.identity) stmts.replan(start, shape.plan);
+    this.start = stmts.length;
+  }
+}
+
+function planFor(key: string): ShapePlan {
   const hit = shapeCache.get(key);
   if (hit !== undefined) return hit;
   const standIns: StandIn[] = [];
   for (let k = 0; k < key.length; k++) {
-    standIns.push({ type: KIND_TOKEN[key[k] as string] as TokenType, k }, { type: 'eol', k });
+    standIns.push({ type: KIND_TOKEN[key.charCodeAt(k)] as TokenType, k }, { type: 'eol', k });
   }
   const plan: number[] = [];
   planOf(parseItem(standIns as unknown as Token[]), plan);
-  const shape = Int32Array.from(plan);
+  let identity = plan.length === 2 * key.length;
+  for (let j = 0; identity && j < key.length; j++) {
+    identity = plan[2 * j] === key.charCodeAt(j) && plan[2 * j + 1] === j;
+  }
+  const shape = { plan: Int32Array.from(plan), identity };
   if (shapeCache.size >= SHAPE_CACHE_MAX) shapeCache.clear();
   shapeCache.set(key, shape);
   return shape;
@@ -243,25 +245,25 @@ export function parseLines(lines: LineTable): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const classes = new TextClasses(lines);
   const stmts = new StmtList(lines, lines.length, classes.lexed);
-  forEachItem(lines, classes, diagnostics, (item) => {
-    const plan = planFor(item.key);
-    for (let j = 0; j < plan.length; j += 2) {
-      stmts.push(plan[j] as number, item.lines[plan[j + 1] as number] as number);
-    }
-  });
+  forEachItem(lines, classes, diagnostics, new PlannedStmts(stmts));
   return { stmts, diagnostics };
 }
 
 /** The generic tree over every token (for tests and tools; not cached). */
 export function parseTree(lines: LineTable): Item[] {
   const out: Item[] = [];
-  forEachItem(lines, new TextClasses(lines), [], (item) => {
-    const tokens: Token[] = [];
-    for (const li of item.lines.subarray(0, item.length)) {
-      const text = lines.textAt(li);
-      tokens.push(...lexLine(text, li).tokens, { type: 'eol', value: '', lineIndex: li, offset: text.length });
-    }
-    out.push(...parseItem(tokens));
+  let itemLines: number[] = [];
+  forEachItem(lines, new TextClasses(lines), [], {
+    push: (_kind, line) => itemLines.push(line),
+    endItem: () => {
+      const tokens: Token[] = [];
+      for (const li of itemLines) {
+        const text = lines.textAt(li);
+        tokens.push(...lexLine(text, li).tokens, { type: 'eol', value: '', lineIndex: li, offset: text.length });
+      }
+      out.push(...parseItem(tokens));
+      itemLines = [];
+    },
   });
   return out;
 }

@@ -77,6 +77,7 @@ const KINDS: readonly StmtKind[] = ['words', 'open', 'close'];
 export const KIND_WORDS = 0;
 export const KIND_OPEN = 1;
 export const KIND_CLOSE = 2;
+const KEY_DECODER = new TextDecoder('latin1');
 const OPEN_WORDS: readonly string[] = Object.freeze(['{']);
 const CLOSE_WORDS: readonly string[] = Object.freeze(['}']);
 
@@ -154,6 +155,21 @@ export class StmtList {
     const words = this.lexed.get(id) ?? plainWords(text);
     this.split[id] = words;
     return words;
+  }
+
+  /** The kind codes of statements `start`… (the last item) as a string: a shape cache key. */
+  shapeKey(start: number): string {
+    return KEY_DECODER.decode(this.kinds.subarray(start, this.count));
+  }
+
+  /**
+   * Rewrites statements `start`… (one item) by a plan: pairs (kind, k), where k
+   * is the item's k-th statement as pushed.
+   */
+  replan(start: number, plan: Int32Array): void {
+    const pushed = this.lineOf.slice(start, this.count);
+    this.count = start;
+    for (let j = 0; j < plan.length; j += 2) this.push(plan[j] as number, pushed[plan[j + 1] as number] as number);
   }
 
   /** For each `{`, the index just past its matching `}` (keepalived's brace count). */
