@@ -89,22 +89,28 @@ export class LineTable {
   /** `push()` for a text already interned (`idOf()`, OPEN_ID, CLOSE_ID). */
   pushId(id: number, origin: number, line: number, col: number): void {
     const k = 4 * this.count;
-    if (k + 4 > this.pos.length) {
-      const grown = new Int32Array(2 * this.pos.length);
-      grown.set(this.pos);
-      this.pos = grown;
-    }
-    this.pos[k] = origin;
-    this.pos[k + 1] = line;
-    this.pos[k + 2] = col;
-    this.pos[k + 3] = id;
+    if (k + 4 > this.pos.length) this.grow();
+    const pos = this.pos;
+    pos[k] = origin;
+    pos[k + 1] = line;
+    pos[k + 2] = col;
+    pos[k + 3] = id;
     this.count++;
+  }
+
+  private grow(): void {
+    const grown = new Int32Array(2 * this.pos.length);
+    grown.set(this.pos);
+    this.pos = grown;
   }
 
   /** The id of a text that is not `{` or `}` (those have OPEN_ID and CLOSE_ID). */
   idOf(text: string): number {
     const known = this.ids.get(text);
-    if (known !== undefined) return known;
+    return known !== undefined ? known : this.addText(text);
+  }
+
+  private addText(text: string): number {
     const id = this.texts.length;
     this.texts.push(text);
     // A config of all-distinct lines would only grow the map: past the limit, texts are not shared.

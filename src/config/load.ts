@@ -118,7 +118,8 @@ export class Preprocessor {
    * this stage here: the preprocessor follows the top-level block it is in to
    * apply `include_check` at the same point.
    */
-  private lastTopWord: string | undefined;
+  private lastTopLine: string | undefined;
+  /** The first word of the line before the open top-level block's `{` (its keyword). */
   private topBlock: string | undefined;
   private opened = 0;
 
@@ -388,7 +389,8 @@ export class Preprocessor {
           while ((c = s.charCodeAt(e - 1)) === 32 || c === 9) e--;
         }
         const text = s.slice(a, e);
-        if (this.blockDepth <= 1) this.noteText(text);
+        // noteText(): a piece here never starts with `include`, so only depth 0 matters.
+        if (this.blockDepth === 0) this.lastTopLine = text;
         out.pushId(out.idOf(text), origin, line, col);
         if (b >= end) break;
         a = b;
@@ -794,7 +796,7 @@ export class Preprocessor {
 
   /** A `{` line: one block deeper. */
   private openBlock(): void {
-    if (this.blockDepth++ === 0) this.topBlock = this.lastTopWord;
+    if (this.blockDepth++ === 0) this.topBlock = this.lastTopLine === undefined ? undefined : firstWord(this.lastTopLine);
   }
 
   /** A `}` line (at lineOrigin/lineNo/lineCol): one block out, or an extra `}`. */
@@ -812,7 +814,7 @@ export class Preprocessor {
   /** A line of words at depth 0 or 1: what the include_check tracking needs from it. */
   private noteText(buf: string): void {
     if (this.blockDepth === 0) {
-      this.lastTopWord = firstWord(buf);
+      this.lastTopLine = buf;
     } else if (this.blockDepth === 1 && this.topBlock === 'global_defs' && buf.startsWith('include_check')) {
       this.includeCheckLine(buf);
     }

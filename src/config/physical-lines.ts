@@ -52,7 +52,11 @@ export class FgetsReader {
 
   /** Where the first of `!`, `"`, `#`, `\\`, `$` at or after `from` is (NONE: none). Calls must move forward. */
   nextOdd(from: number): number {
-    if (this.oddMin >= from) return this.oddMin;
+    return this.oddMin >= from ? this.oddMin : this.findOdd(from);
+  }
+
+  // Apart from nextOdd() so the fast path's optimized code holds only the check.
+  private findOdd(from: number): number {
     const oddAt = this.oddAt;
     let min = NONE;
     for (let k = 0; k < ODD.length; k++) {
