@@ -18,8 +18,8 @@ interface Origin {
 const MAX_INTERNED = 1 << 16;
 
 /** Text ids of the two brace lines (the most common lines of any config). */
-const OPEN_ID = 0;
-const CLOSE_ID = 1;
+export const OPEN_ID = 0;
+export const CLOSE_ID = 1;
 
 export class LineTable {
   // origin, line, col and text id of each line, four Int32 slots per line:
@@ -86,9 +86,31 @@ export class LineTable {
     this.count++;
   }
 
-  private idOf(text: string): number {
+  /** `push()` for a text already interned (`idOf()`, OPEN_ID, CLOSE_ID). */
+  pushId(id: number, origin: number, line: number, col: number): void {
+    const k = 4 * this.count;
+    if (k + 4 > this.pos.length) this.grow();
+    const pos = this.pos;
+    pos[k] = origin;
+    pos[k + 1] = line;
+    pos[k + 2] = col;
+    pos[k + 3] = id;
+    this.count++;
+  }
+
+  private grow(): void {
+    const grown = new Int32Array(2 * this.pos.length);
+    grown.set(this.pos);
+    this.pos = grown;
+  }
+
+  /** The id of a text that is not `{` or `}` (those have OPEN_ID and CLOSE_ID). */
+  idOf(text: string): number {
     const known = this.ids.get(text);
-    if (known !== undefined) return known;
+    return known !== undefined ? known : this.addText(text);
+  }
+
+  private addText(text: string): number {
     const id = this.texts.length;
     this.texts.push(text);
     // A config of all-distinct lines would only grow the map: past the limit, texts are not shared.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryFs } from '../testing/memory-fs.js';
 import { preprocess } from './load.js';
-import { decomment, physicalLines } from './physical-lines.js';
+import { decomment, FgetsReader, NONE, physicalLines } from './physical-lines.js';
 
 const run = (files: Record<string, string | null>, opts: { configId?: string } = {}) =>
   preprocess(memoryFs(files), '/etc/k/keepalived.conf', { configId: opts.configId ?? 'node1', cwd: '/', random: () => 7 });
@@ -244,5 +244,65 @@ describe('the core reads no random source itself', () => {
   it('${_RANDOM MIN MAX} is MIN unless a random source is injected', () => {
     const r = preprocess(memoryFs({ '/k.conf': 'x ${_RANDOM 3 9}\n' }), '/k.conf', { configId: 'n', cwd: '/' });
     expect(r.lines.text).toEqual(['x 3']);
+  });
+});
+
+describe('plain lines and the lines around them (the fast path and readLine() agree)', () => {
+  // Expected values were produced by the preprocessor before it had a fast path for plain lines.
+  const rows = (src: string) => {
+    const r = run({ '/etc/k/keepalived.conf': src, '/etc/k/b.conf': 'inc 1 {\n}\n' });
+    const out: string[] = [];
+    for (let i = 0; i < r.lines.length; i++) {
+      const l = r.lines.loc(i);
+      out.push(`${r.lines.textAt(i)}@${l.line}:${l.col}`);
+    }
+    return { lines: out, diagnostics: r.diagnostics.map((d) => `${d.message}@${d.loc?.line}:${d.loc?.col}`) };
+  };
+
+  it.each([
+    ['a {\n  b 1 }\n}\n', ['a@1:1', '{@1:3', 'b 1@2:3', '}@2:7', '}@3:1'], ["Extra '}' found@3:1"]],
+    ['! c\nx 1\n$V=2\ny $V {\n  z\n}\n', ['x 1@2:1', 'y 2@4:1', '{@4:5', 'z@5:3', '}@6:1'], []],
+    ['a { @node1 b }\nc } @other d\n', ['a@1:1', '{@1:3', 'b@1:5', '}@1:7', 'c@2:1', '}@2:3'], ["Extra '}' found@2:3"]],
+    ['x {\n  @node1 y\n  @^node1 w\n}\n', ['x@1:1', '{@1:3', 'y@2:3', '}@4:1'], []],
+    ['{ include /etc/k/b.conf\n}\nq\n', ['{@1:1', 'inc 1@1:1', '{@1:7', '}@2:1', '}@2:1', 'q@3:1'], []],
+    ['p {   \t\n\t r 2\t}\r\n}\r\n', ['p@1:1', '{@1:3', 'r 2@2:3', '}@2:7', '}@3:1'], ["Extra '}' found@3:1"]],
+    ['  \n\t\n\nw 1\n', ['w 1@4:1'], []],
+    ['}\na }\n', ['}@1:1', 'a@2:1', '}@2:3'], ["Extra '}' found@1:1", "Extra '}' found@2:3"]],
+    ['s {\n  ~SEQ(i,1,2) t\n}\n', ['s@1:1', '{@1:3', 't@2:3', 't@2:3', '}@3:1'], []],
+    ['u { ~ v }\nlast', ['u@1:1', '{@1:3', '~ v@1:5', '}@1:9', 'last@1:1'], []],
+    [
+      'global_defs {\n  include_check r\n} e {\n}\n',
+      ['global_defs@1:1', '{@1:13', 'include_check r@2:3', '}@3:1', 'e@3:3', '{@3:5', '}@4:1'],
+      [],
+    ],
+  ])('%j', (src, lines, diagnostics) => {
+    expect(rows(src)).toEqual({ lines, diagnostics });
+  });
+
+  it('a line fgets reads in pieces between plain lines', () => {
+    const long = 'y'.repeat(1030);
+    expect(rows(`a {\n${long} {\nc\n}\n`)).toEqual({
+      lines: ['a@1:1', '{@1:3', `${'y'.repeat(1023)}@1:1`, 'yyyyyyy@2:1', '{@2:9', 'c@3:1', '}@4:1'],
+      diagnostics: ["There are 1 missing '}'s or extra '{'s@undefined:undefined"],
+    });
+  });
+
+  it('include_check in global_defs applies to the includes after it', () => {
+    const r = run({
+      '/etc/k/keepalived.conf': 'global_defs {\n  include_check\n}\ninclude /etc/k/missing.conf\n',
+    });
+    expect(r.strictIncludeFailed).toBe(true);
+  });
+});
+
+describe('FgetsReader look-ahead', () => {
+  it('finds the next odd character and brace, moving forward', () => {
+    const r = new FgetsReader('a { b\nc $d }\n# e\n');
+    expect(r.nextOdd(0)).toBe(8);
+    expect(r.nextOdd(9)).toBe(13);
+    expect(r.nextOdd(14)).toBe(NONE);
+    expect(r.nextBrace(0)).toBe(2);
+    expect(r.nextBrace(3)).toBe(11);
+    expect(r.nextBrace(12)).toBe(NONE);
   });
 });

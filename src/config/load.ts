@@ -10,11 +10,11 @@ import type { Diagnostic, KaClass, SourceLoc } from './diagnostics.js';
 import { severityOf } from './diagnostics.js';
 import { expandGlob, hasBrace, hasWildcard } from './glob.js';
 import type { ConfigFs } from './glob.js';
-import { LineTable } from './line-table.js';
+import { CLOSE_ID, LineTable, OPEN_ID } from './line-table.js';
 import { INCLUDE_ALL, INCLUDE_B, INCLUDE_M, INCLUDE_R, INCLUDE_W, includeCheckSet } from './include-check.js';
 import { strtoll } from '../lib/strtol.js';
 import { dirname, joinPath } from './paths.js';
-import { decomment, FgetsReader, MAXBUF, trimBlankEnd } from './physical-lines.js';
+import { decomment, FgetsReader, MAXBUF, NONE, trimBlankEnd } from './physical-lines.js';
 
 export type { ConfigFs } from './glob.js';
 
@@ -48,6 +48,8 @@ const MAX_FILES_OPENED = 10_000;
 const MAX_MULTILINE_DEPTH = 256;
 /** Logical lines one config may produce (a ~SEQ over a huge range, self-expanding definitions). */
 const MAX_LINES = 5_000_000;
+/** The fast path stops short of MAX_LINES by more than one physical line can add, so `load()` sees the limit. */
+const FAST_MAX_LINES = MAX_LINES - MAXBUF;
 const DEF_LINE_END = '\n';
 
 
@@ -116,7 +118,8 @@ export class Preprocessor {
    * this stage here: the preprocessor follows the top-level block it is in to
    * apply `include_check` at the same point.
    */
-  private lastTopWord: string | undefined;
+  private lastTopLine: string | undefined;
+  /** The first word of the line before the open top-level block's `{` (its keyword). */
   private topBlock: string | undefined;
   private opened = 0;
 
@@ -165,7 +168,16 @@ export class Preprocessor {
   /** Reads the main config (`-f`; may itself be a glob) and everything it includes. */
   load(mainPattern: string): LoadResult {
     this.openGlob(mainPattern, INCLUDE_R | INCLUDE_M | INCLUDE_W, undefined, this.opts.cwd, true);
-    while (this.readLine()) {
+    for (;;) {
+      if (
+        this.residue === undefined &&
+        this.defining === undefined &&
+        this.multilineNext === undefined &&
+        this.seqs.length <= this.multilineSeqDepth
+      ) {
+        this.readPlainLines();
+      }
+      if (!this.readLine()) break;
       if (this.out.length > MAX_LINES) {
         this.report('FATAL', 'KA_CFG_TOO_LARGE', `configuration expands to more than ${MAX_LINES} lines - stopping`);
         break;
@@ -302,6 +314,92 @@ export class Preprocessor {
       if (text.length === 0) continue;
       return text;
     }
+  }
+
+  /**
+   * The fast path of readLine() for the common line: in the plain reader
+   * state (no residue, definition, multi-line value or ~SEQ pending) it reads
+   * whole physical lines of the current file that hold none of `!"#\\$` and do
+   * not start with `@`, `~` or `include`, and pushes their pieces around `{`
+   * and `}` straight from the file text: one slice per text piece, nothing for
+   * a brace. It stops, leaving the line unread, at anything else (and at the
+   * end of the file or a line fgets reads in pieces), so readLine() stays the
+   * authority; a piece after a brace that needs readLine() is left as its
+   * residue, as splitBraces() would have.
+   */
+  private readPlainLines(): void {
+    const f = this.stack[this.stack.length - 1];
+    if (!f) return;
+    const r = f.reader;
+    const s = r.text;
+    const out = this.out;
+    const origin = f.origin;
+    let start = r.cursor;
+    let newlines = r.newlines;
+    while (out.length < FAST_MAX_LINES) {
+      const from = start;
+      const nl = s.indexOf('\n', from);
+      if (nl < 0 || nl - from >= MAXBUF - 1) break;
+      let end = nl;
+      while (end > from && s.charCodeAt(end - 1) === 13) end--;
+      let a = from;
+      let c = 0;
+      while (a < end && ((c = s.charCodeAt(a)) === 32 || c === 9)) a++;
+      if (a < end) {
+        if (r.nextOdd(a) < end || c === 64 || c === 126 || (c === 105 && s.startsWith('include', a))) break;
+        while (s.charCodeAt(end - 1) === 32 || s.charCodeAt(end - 1) === 9) end--;
+      }
+      // The line is ours: read it as nextPhysical() would.
+      const line = ++newlines;
+      start = nl + 1;
+      this.curOrigin = origin;
+      this.curLine = line;
+      this.curCol = end === from ? 1 : a - from + 1;
+      if (a >= end) continue;
+      this.lineOrigin = origin;
+      this.lineNo = line;
+      // Its pieces, cut as splitBraces() and the residues it leaves would cut them.
+      let col = a - from + 1;
+      for (;;) {
+        // A piece starts at `a` (not a blank); the line's text ends at `end`.
+        this.lineCol = col;
+        const b = r.nextBrace(a);
+        if (b === a) {
+          if (s.charCodeAt(a) === 123) {
+            this.openBlock();
+            out.pushId(OPEN_ID, origin, line, col);
+          } else {
+            this.closeBlock();
+            out.pushId(CLOSE_ID, origin, line, col);
+          }
+          a++;
+          while (a < end && ((c = s.charCodeAt(a)) === 32 || c === 9)) a++;
+          if (a >= end) break;
+          col = a - from + 1;
+          if (c === 64 || c === 126 || (c === 105 && s.startsWith('include', a))) {
+            this.residue = s.slice(a, end);
+            this.residueCol = col;
+            break;
+          }
+          continue;
+        }
+        let e = end;
+        if (b < end) {
+          e = b;
+          while ((c = s.charCodeAt(e - 1)) === 32 || c === 9) e--;
+        }
+        const text = s.slice(a, e);
+        // noteText(): a piece here never starts with `include`, so only depth 0 matters.
+        if (this.blockDepth === 0) this.lastTopLine = text;
+        out.pushId(out.idOf(text), origin, line, col);
+        if (b >= end) break;
+        a = b;
+        col = b - from + 1;
+      }
+      if (this.residue !== undefined) break;
+    }
+    r.cursor = start;
+    r.newlines = newlines;
   }
 
   private endDefinition(): void {
@@ -690,23 +788,36 @@ export class Preprocessor {
       buf = buf.slice(0, p + skip);
     }
     buf = trimBlankEnd(buf);
-    if (buf === '{') {
-      if (this.blockDepth++ === 0) this.topBlock = this.lastTopWord;
-    } else if (buf === '}') {
-      if (this.blockDepth-- < 1) {
-        this.curOrigin = this.lineOrigin;
-        this.curLine = this.lineNo;
-        this.curCol = this.lineCol;
-        this.report('UNEXPECTED_EOB', 'KA_CFG_EXTRA_EOB', "Extra '}' found");
-        this.blockDepth = 0;
-      }
-      if (this.blockDepth === 0) this.topBlock = undefined;
-    } else if (this.blockDepth === 0) {
-      this.lastTopWord = firstWord(buf);
+    if (buf === '{') this.openBlock();
+    else if (buf === '}') this.closeBlock();
+    else if (this.blockDepth <= 1) this.noteText(buf);
+    this.out.push(buf, this.lineOrigin, this.lineNo, this.lineCol);
+  }
+
+  /** A `{` line: one block deeper. */
+  private openBlock(): void {
+    if (this.blockDepth++ === 0) this.topBlock = this.lastTopLine === undefined ? undefined : firstWord(this.lastTopLine);
+  }
+
+  /** A `}` line (at lineOrigin/lineNo/lineCol): one block out, or an extra `}`. */
+  private closeBlock(): void {
+    if (this.blockDepth-- < 1) {
+      this.curOrigin = this.lineOrigin;
+      this.curLine = this.lineNo;
+      this.curCol = this.lineCol;
+      this.report('UNEXPECTED_EOB', 'KA_CFG_EXTRA_EOB', "Extra '}' found");
+      this.blockDepth = 0;
+    }
+    if (this.blockDepth === 0) this.topBlock = undefined;
+  }
+
+  /** A line of words at depth 0 or 1: what the include_check tracking needs from it. */
+  private noteText(buf: string): void {
+    if (this.blockDepth === 0) {
+      this.lastTopLine = buf;
     } else if (this.blockDepth === 1 && this.topBlock === 'global_defs' && buf.startsWith('include_check')) {
       this.includeCheckLine(buf);
     }
-    this.out.push(buf, this.lineOrigin, this.lineNo, this.lineCol);
   }
 }
 

@@ -12,12 +12,24 @@ export const MAXBUF = 1024;
 /** The characters decomment() acts on. */
 const SPECIALS = ['!', '"', '#', '\\'];
 
+/** `nextOdd()`/`nextBrace()` when there is none left (a Smi, so the fields keep one representation). */
+export const NONE = 0x3fff_ffff;
+
+/**
+ * The characters that take a line off the preprocessor's fast path: what
+ * decomment() acts on and `$` (definitions and substitutions).
+ */
+const ODD = ['!', '"', '#', '\\', '$'];
+
 /** A file's text and fgets()'s position in it. */
 export class FgetsReader {
-  /** Next unread character. */
-  private cursor = 0;
+  /**
+   * Next unread character. The preprocessor's fast path reads plain lines
+   * itself and moves `cursor` and `newlines` the way `next()` would.
+   */
+  cursor = 0;
   /** Newlines read so far. */
-  private newlines = 0;
+  newlines = 0;
   /** The piece the last `next()` returned: [start, end), without its '\n'. */
   start = 0;
   end = 0;
@@ -29,7 +41,53 @@ export class FgetsReader {
   // 100k-line file cost more than the rest of the line handling.
   private readonly nextAt = SPECIALS.map(() => -1);
 
+  // The fast path's look-ahead, like nextAt: where the next ODD character,
+  // `{` and `}` are. Kept per file so each is searched for once over the text.
+  private readonly oddAt = ODD.map(() => -1);
+  private oddMin = -1;
+  private openAt = -1;
+  private closeAt = -1;
+
   constructor(readonly text: string) {}
+
+  /** Where the first of `!`, `"`, `#`, `\\`, `$` at or after `from` is (NONE: none). Calls must move forward. */
+  nextOdd(from: number): number {
+    return this.oddMin >= from ? this.oddMin : this.findOdd(from);
+  }
+
+  // Apart from nextOdd() so the fast path's optimized code holds only the check.
+  private findOdd(from: number): number {
+    const oddAt = this.oddAt;
+    let min = NONE;
+    for (let k = 0; k < ODD.length; k++) {
+      let at = oddAt[k] as number;
+      if (at < from) {
+        const i = this.text.indexOf(ODD[k] as string, from);
+        at = i < 0 ? NONE : i;
+        oddAt[k] = at;
+      }
+      if (at < min) min = at;
+    }
+    this.oddMin = min;
+    return min;
+  }
+
+  /** Where the first `{` or `}` at or after `from` is (NONE: none). Calls must move forward. */
+  nextBrace(from: number): number {
+    let open = this.openAt;
+    if (open < from) {
+      open = this.text.indexOf('{', from);
+      if (open < 0) open = NONE;
+      this.openAt = open;
+    }
+    let close = this.closeAt;
+    if (close < from) {
+      close = this.text.indexOf('}', from);
+      if (close < 0) close = NONE;
+      this.closeAt = close;
+    }
+    return open < close ? open : close;
+  }
 
   /**
    * Does [from, to) hold a character decomment() acts on (`!`, `"`, `#`, `\\`)?
