@@ -117,9 +117,10 @@ describe('grammar: the shape of a config', () => {
       });
     const pick = ['a', 'a b', '"q r" s', '{', '}', '"open', '\fx', '\v', 'x "y'];
     let seed = 7;
-    for (let round = 0; round < 300; round++) {
+    // Up to 40 lines: items with nested and repeated blocks, which planFor() reads block by block.
+    for (let round = 0; round < 400; round++) {
       const texts: string[] = [];
-      const n = 1 + (round % 17);
+      const n = 1 + (round % 41);
       for (let i = 0; i < n; i++) {
         seed = (seed * 1103515245 + 12345) % 2147483648;
         texts.push(pick[seed % pick.length] as string);

@@ -172,6 +172,25 @@ class PlannedStmts implements ItemSink {
 function planFor(key: string): ShapePlan {
   const hit = shapeCache.get(key);
   if (hit !== undefined) return hit;
+  let shape: ShapePlan;
+  if (blocksKeepOrder(key)) {
+    // nearley read every block of the item as its lines in order: so is the item.
+    const plan = new Int32Array(2 * key.length);
+    for (let k = 0; k < key.length; k++) {
+      plan[2 * k] = key.charCodeAt(k);
+      plan[2 * k + 1] = k;
+    }
+    shape = { plan, identity: true };
+  } else {
+    shape = nearleyPlan(key);
+  }
+  if (shapeCache.size >= SHAPE_CACHE_MAX) shapeCache.clear();
+  shapeCache.set(key, shape);
+  return shape;
+}
+
+/** nearley's plan for a whole item shape, from one parse of all its lines. */
+function nearleyPlan(key: string): ShapePlan {
   const standIns: StandIn[] = [];
   for (let k = 0; k < key.length; k++) {
     standIns.push({ type: KIND_TOKEN[key.charCodeAt(k)] as TokenType, k }, { type: 'eol', k });
@@ -182,10 +201,45 @@ function planFor(key: string): ShapePlan {
   for (let j = 0; identity && j < key.length; j++) {
     identity = plan[2 * j] === key.charCodeAt(j) && plan[2 * j + 1] === j;
   }
-  const shape = { plan: Int32Array.from(plan), identity };
-  if (shapeCache.size >= SHAPE_CACHE_MAX) shapeCache.clear();
-  shapeCache.set(key, shape);
-  return shape;
+  return { plan: Int32Array.from(plan), identity };
+}
+
+/** Whether nearley reads a block's own shape as its lines in order, by shape. */
+const blockCache = new Map<string, boolean>();
+const EMPTY_BLOCK = String.fromCharCode(KIND_OPEN, KIND_CLOSE);
+
+/**
+ * An item shape, read block by block: nearley parses each distinct block once,
+ * its nested blocks standing in as `{` `}` (a block is a unit of the grammar:
+ * what is inside it never changes how the lines around it parse). A generated
+ * config's virtual_server repeats one real_server shape; nearley then reads
+ * that shape once instead of every line of every distinct virtual_server.
+ * False when some block does not read as its lines in order, or a block is left
+ * open: the caller then parses the whole item.
+ */
+function blocksKeepOrder(key: string): boolean {
+  const frames: string[] = [''];
+  for (let k = 0; k < key.length; k++) {
+    const c = key.charCodeAt(k);
+    const top = frames.length - 1;
+    if (c === KIND_OPEN) frames.push(key[k] as string);
+    else if (c === KIND_CLOSE && top > 0) {
+      const own = (frames.pop() as string) + (key[k] as string);
+      if (!readsInOrder(own)) return false;
+      frames[top - 1] += EMPTY_BLOCK;
+    } else frames[top] += key[k] as string;
+  }
+  return frames.length === 1 && readsInOrder(frames[0] as string);
+}
+
+function readsInOrder(shape: string): boolean {
+  let r = blockCache.get(shape);
+  if (r === undefined) {
+    r = nearleyPlan(shape).identity;
+    if (blockCache.size >= SHAPE_CACHE_MAX) blockCache.clear();
+    blockCache.set(shape, r);
+  }
+  return r;
 }
 
 /** nearley's tree for one item's tokens. */
