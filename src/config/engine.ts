@@ -118,13 +118,15 @@ export class HandlerCtx<T> {
     stmt: Stmt | number,
     readonly env: EngineEnv,
     private readonly stream: StmtStream,
+    /** The statement's words, when the caller has them already. */
+    words?: readonly string[],
   ) {
     this.endLoc = undefined;
     this.cachedLoc = undefined;
     if (typeof stmt === 'number') {
       this.index = stmt;
       this.made = undefined;
-      this.words = stream.stmts.wordsAt(stmt);
+      this.words = words ?? stream.stmts.wordsAt(stmt);
     } else {
       this.index = -1;
       this.made = stmt;
@@ -377,7 +379,8 @@ export function processStream<T>(
       continue;
     }
     if (kind === KIND_CLOSE && level > 0) return;
-    const kwName = stmts.wordsAt(i)[0] ?? '';
+    const words = stmts.wordsAt(i);
+    const kwName = words[0] ?? '';
     const kw = table.get(kwName);
     if (!kw) {
       env.reporter.report('UNKNOWN_KEYWORD', 'KA_CFG_UNKNOWN_KEYWORD', `Unknown keyword '${kwName}'`, {
@@ -391,7 +394,7 @@ export function processStream<T>(
       skipInactive(stream);
       continue;
     }
-    const ctx = new HandlerCtx(target, i, env, stream);
+    const ctx = new HandlerCtx(target, i, env, stream, words);
     if (kw.handler) kw.handler(ctx);
     if (kw.sub) {
       const child = kw.sub.open(ctx);
