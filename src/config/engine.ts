@@ -110,8 +110,8 @@ export class HandlerCtx<T> {
   private endLoc: SourceLoc | undefined;
   private made: Stmt | undefined;
   private cachedLoc: SourceLoc | undefined;
-  private readonly index: number;
-  readonly words: readonly string[];
+  private index: number;
+  private w: readonly string[];
 
   constructor(
     readonly target: T,
@@ -126,12 +126,29 @@ export class HandlerCtx<T> {
     if (typeof stmt === 'number') {
       this.index = stmt;
       this.made = undefined;
-      this.words = words ?? stream.stmts.wordsAt(stmt);
+      this.w = words ?? stream.stmts.wordsAt(stmt);
     } else {
       this.index = -1;
       this.made = stmt;
-      this.words = stmt.words;
+      this.w = stmt.words;
     }
+  }
+
+  /**
+   * The walk's context moves on to statement `i` of its block (one context per
+   * block level instead of one per statement). Handlers never keep a context
+   * past their call; `with()` makes a new one when they need another.
+   */
+  moveTo(i: number, words: readonly string[]): void {
+    this.index = i;
+    this.w = words;
+    this.made = undefined;
+    this.cachedLoc = undefined;
+    this.endLoc = undefined;
+  }
+
+  get words(): readonly string[] {
+    return this.w;
   }
 
   get stmt(): Stmt {
@@ -364,6 +381,7 @@ export function processStream<T>(
   let bob = needBob;
   const table = keywordTable(spec);
   const stmts = stream.stmts;
+  let ctx: HandlerCtx<T> | undefined;
   for (;;) {
     const i = stream.nextIndex();
     if (i < 0) return;
@@ -394,7 +412,8 @@ export function processStream<T>(
       skipInactive(stream);
       continue;
     }
-    const ctx = new HandlerCtx(target, i, env, stream, words);
+    if (ctx === undefined) ctx = new HandlerCtx(target, i, env, stream, words);
+    else ctx.moveTo(i, words);
     if (kw.handler) kw.handler(ctx);
     if (kw.sub) {
       const child = kw.sub.open(ctx);
