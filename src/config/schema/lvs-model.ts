@@ -67,7 +67,7 @@ export interface VirtualServer {
   key: VsKey;
   loc: SourceLoc;
   /** Resolved from addresses, real servers, ip_family or the group. */
-  family?: IpFamily;
+  family?: IpFamily | undefined;
   /** lvs_sched / lb_algo; 'wlc' after validation when unset. */
   scheduler?: string;
   flags: VsFlags;

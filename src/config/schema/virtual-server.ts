@@ -79,7 +79,8 @@ function openVs(c: HandlerCtx<BuildState>): VsCtx | typeof SKIP {
   const vs: VirtualServer = {
     key,
     loc: c.loc,
-    ...(key.kind === 'address' ? { family: key.addr.family } : {}),
+    // No conditional spread: it builds every virtual server on V8's slow path.
+    family: key.kind === 'address' ? key.addr.family : undefined,
     flags: noFlags(),
     persistenceTimeoutS: 0,
     haSuspend: false,
