@@ -32,6 +32,8 @@ const USAGE = `usage: node bench/parse.mjs [options]        (or: npm run bench:p
   --target X        ratio target shown in the verdict      (default ${TARGET_DEFAULT})
   --timeout S       kill a run after S seconds             (default 300)
   --rss-via HOW     time | proc: force GNU time or /proc VmHWM sampling (default: time if found)
+  --icount          also count instructions of one run of each side under valgrind
+                    (deterministic, unlike wall time on a shared VM; needs valgrind)
   --keep            keep the temporary directory (its path is printed)
   -h, --help        this text
 
@@ -52,6 +54,7 @@ function parseArgs(argv) {
     target: String(TARGET_DEFAULT),
     timeout: '300',
     keep: false,
+    icount: env.BENCH_ICOUNT === '1',
     'rss-via': 'auto',
   };
   const valued = new Set(['vs', 'rs', 'runs', 'warmup', 'ours', 'keepalived', 'target', 'timeout', 'rss-via']);
@@ -59,6 +62,7 @@ function parseArgs(argv) {
     let a = argv[i];
     if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
     if (a === '--keep') { o.keep = true; continue; }
+    if (a === '--icount') { o.icount = true; continue; }
     let v;
     const eq = a.indexOf('=');
     if (a.startsWith('--') && eq > 0) { v = a.slice(eq + 1); a = a.slice(0, eq); }
@@ -430,8 +434,41 @@ async function main() {
   console.log(`exit statuses: ours ${ours.exits}, keepalived ${kad.exits}${ours.exits === kad.exits ? ' (agree)' : ' (DISAGREE)'}`);
   const verdict = failed ? 'NOT MEANINGFUL (a run did not exit 0)' : ratio <= o.target ? 'OK' : 'ABOVE TARGET';
   console.log(`ratio ours/keepalived (median) ${ratio.toFixed(2)} (target ≤ ${o.target}): ${verdict}`);
+  if (o.icount && !failed) printInstructionCounts(oursArgv, kaArgv);
   if (o.keep) console.log(`kept ${tmp}`);
   if (failed) process.exitCode = 1;
+}
+
+/**
+ * Instructions retired by one run of each side under valgrind (cachegrind without
+ * its cache simulation): repeatable to about 0.1% where wall time on a shared VM
+ * swings by 20%, so a change can be judged by it. Node runs with --single-threaded
+ * so that GC and JIT work is on the counted thread in a fixed order. Instructions
+ * are not time: Node's JIT and GC code retires fewer instructions per cycle than
+ * keepalived's C, so the wall-time ratio above is the figure the target is about.
+ */
+function printInstructionCounts(oursArgv, kaArgv) {
+  const valgrind = which('valgrind');
+  console.log('');
+  if (!valgrind) {
+    console.log('instructions: valgrind not found (apt-get install valgrind)');
+    return;
+  }
+  const isNode = (a) => /(^|\/)node(js)?$/.test(a);
+  const single = (argv) => (isNode(argv[0]) ? [argv[0], '--single-threaded', ...argv.slice(1)] : argv);
+  const count = (argv) => {
+    const r = spawnSync(valgrind, ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', ...argv],
+      { encoding: 'utf8', timeout: 900_000, maxBuffer: 64 << 20 });
+    const m = /I\s+refs:\s+([\d,]+)/.exec(r.stderr ?? '');
+    return m ? Number(m[1].replaceAll(',', '')) : null;
+  };
+  const ours = count(single(oursArgv));
+  const ka = count(kaArgv);
+  const nodeStart = isNode(oursArgv[0]) ? count([oursArgv[0], '--single-threaded', '-e', '0']) : null;
+  const g = (n) => (n == null ? '?' : `${(n / 1e9).toFixed(3)}G`);
+  console.log(`instructions (valgrind, one run each): ours ${g(ours)}, keepalived ${g(ka)}`
+    + `${ours && ka ? `, ratio ${(ours / ka).toFixed(2)}` : ''}`);
+  if (nodeStart != null) console.log(`  of ours, Node's own start-up (node -e 0): ${g(nodeStart)}`);
 }
 
 main().catch((e) => { console.error(e?.stack ?? String(e)); cleanup(); process.exit(1); });
