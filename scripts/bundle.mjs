@@ -14,7 +14,24 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/cli');
 // Chunk names carry a content hash: drop the previous build's.
 for (const f of readdirSync(out)) if (/^keepalived-ts.*\.(mjs|json)$/.test(f)) rmSync(join(out, f));
+// commander requires node:child_process when it loads, for executable subcommands we never
+// use; loading that builtin is ~60M instructions (several ms) of every start. Give commander a
+// stand-in that loads it on first use.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'kts-lazy' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'kts-lazy' }, () => ({
+      contents:
+        "let cp;\nconst load = () => (cp ??= require('node:child_process'));\n"
+        + 'module.exports = new Proxy({}, { get: (_t, k) => load()[k], has: (_t, k) => k in load() });\n',
+      loader: 'js',
+    }));
+  },
+};
 const result = await build({
+  plugins: [lazyChildProcess],
   entryPoints: [join(root, 'dist/cli/main.js')],
   outdir: out,
   entryNames: 'keepalived-ts',
