@@ -28,6 +28,7 @@ const pure = [
   'src/track/process-match.ts',
   'src/track/process-tracker.ts',
   'src/track/up-down-poller.ts',
+  'src/track/track-file-init.ts',
 ];
 const forbiddenImport =
   /(from\s+|import\s*\(\s*)['"]((node:)?(net|dgram|child_process|fs|fs\/promises|os|http|https|worker_threads|perf_hooks)|undici|pino|[./]+native\.js)['"]/;

@@ -3,13 +3,14 @@
  * subsystem. Returns keepalived's exit status (lib/scheduler.h); only cli/ exits.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatDiagnostic, type Config } from '../config/index.js';
 import { readHostConfig } from '../host/read-host-config.js';
 import { systemClock } from '../lib/clock.js';
 import { createExec } from '../lib/exec.js';
 import { createScriptRunner } from '../script/index.js';
+import { trackFileInitAction, type TrackFilePathState } from '../track/index.js';
 import { IpRoute } from '../net/addresses.js';
 import { GarpSender } from '../net/garp.js';
 import { openVrrpChannel } from '../net/vrrp-socket.js';
@@ -165,7 +166,37 @@ async function startUp(o: DaemonOptions, log: Logger, run: Run): Promise<number 
     removePidFiles(run);
     return EXIT_FATAL;
   }
+  initTrackFiles(log, run, config);
   return startVrrp(o, log, run, config);
+}
+
+/**
+ * keepalived: track_file_end_handler() writes `init_file` values as the VRRP
+ * (and checker) process reads its config, after the parent's pid-file check,
+ * through fopen_safe(): mode 0666 & ~umask, never through what is at the path.
+ */
+function initTrackFiles(log: Logger, run: Run, config: Config): void {
+  for (const def of config.trackFiles.values()) {
+    const action = trackFileInitAction(def.init, pathState(def.file), false);
+    if (action.kind === 'not-regular') {
+      log.error({ trackFile: def.name, file: def.file }, `Cannot initialise track file ${def.name} - it is not a regular file`);
+    } else if (action.kind === 'write') {
+      try {
+        writeFileReplacing(def.file, action.text, 0o666 & ~run.umask);
+      } catch (err) {
+        log.error({ err, trackFile: def.name, file: def.file }, `Unable to initialise track file ${def.name}`);
+      }
+    }
+  }
+}
+
+/** stat() as keepalived calls it: symlinks followed, any failure taken as "not there". */
+function pathState(file: string): TrackFilePathState {
+  try {
+    return statSync(file).isFile() ? 'regular' : 'other';
+  } catch {
+    return 'missing';
+  }
 }
 
 async function startVrrp(o: DaemonOptions, log: Logger, run: Run, config: Config): Promise<number | 'started'> {

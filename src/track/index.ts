@@ -43,3 +43,9 @@ export {
   type LinkTrackerOptions,
 } from './link-tracker.js';
 export { createSysfsLinkReader } from './sysfs-link-reader.js';
+export {
+  type TrackFileInit,
+  type TrackFileInitAction,
+  trackFileInitAction,
+  type TrackFilePathState,
+} from './track-file-init.js';

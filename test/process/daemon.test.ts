@@ -222,6 +222,30 @@ describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in
     });
   });
 
+  it('track_file init_file: writes a missing file, keeps an existing one, overwrites only with `overwrite`, refuses a directory', async () => {
+    const w = workdir({ 'keep.track': '1\n', 'over.track': '1\n' });
+    mkdirSync(w.file('adir'));
+    const conf = [
+      EMPTY_CONF,
+      `track_file tf_new {\n  file ${w.file('new.track')}\n  init_file 7\n}`,
+      `track_file tf_keep {\n  file ${w.file('keep.track')}\n  init_file 9\n}`,
+      `track_file tf_over {\n  file ${w.file('over.track')}\n  init_file 3 overwrite\n}`,
+      `track_file tf_dir {\n  file ${w.file('adir')}\n  init_file overwrite\n}`,
+    ].join('\n');
+    writeFileSync(w.file('k.conf'), `${conf}\n`);
+    const d = start(w, ['-P', '-f', w.file('k.conf')]);
+    await d.waitFor('Startup complete');
+    expect(readFileSync(w.file('new.track'), 'utf8')).toBe('7\n');
+    // keepalived: fopen_safe() — mode 0666 & ~umask (default umask 0177)
+    expect(statSync(w.file('new.track')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(w.file('keep.track'), 'utf8')).toBe('1\n');
+    expect(readFileSync(w.file('over.track'), 'utf8')).toBe('3\n');
+    expect(statSync(w.file('adir')).isDirectory()).toBe(true);
+    expect(d.records().map((r) => r.msg)).toContain('Cannot initialise track file tf_dir - it is not a regular file');
+    d.kill('SIGTERM');
+    expect(await d.exited).toEqual({ code: 0, signal: null });
+  });
+
   describe('SIGUSR2: $TMPDIR/keepalived.stats (keepalived: fopen_safe)', () => {
     async function usr2Stats(args: readonly string[], conf: string) {
       const w = workdir({ 'k.conf': conf, victim: 'not yours\n' });
