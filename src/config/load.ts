@@ -346,7 +346,7 @@ export class Preprocessor {
       let c = 0;
       while (a < end && ((c = s.charCodeAt(a)) === 32 || c === 9)) a++;
       if (a < end) {
-        if (r.nextOdd(a) < end || c === 64 || c === 126 || (c === 105 && s.startsWith('include', a))) break;
+        if (r.nextOdd(a) < end || needsReadLine(s, a, c)) break;
         while (s.charCodeAt(end - 1) === 32 || s.charCodeAt(end - 1) === 9) end--;
       }
       // The line is ours: read it as nextPhysical() would.
@@ -376,7 +376,7 @@ export class Preprocessor {
           while (a < end && ((c = s.charCodeAt(a)) === 32 || c === 9)) a++;
           if (a >= end) break;
           col = a - from + 1;
-          if (c === 64 || c === 126 || (c === 105 && s.startsWith('include', a))) {
+          if (needsReadLine(s, a, c)) {
             this.residue = s.slice(a, end);
             this.residueCol = col;
             break;
@@ -819,6 +819,14 @@ export class Preprocessor {
       this.includeCheckLine(buf);
     }
   }
+}
+
+/**
+ * Does the piece at `a` (first character `c`) start with what only readLine()
+ * handles: an `@id` line, a `~SEQ`/`~LST`, an `include`?
+ */
+function needsReadLine(s: string, a: number, c: number): boolean {
+  return c === 64 || c === 126 || (c === 105 && s.startsWith('include', a));
 }
 
 /** The first blank-separated word of a line. */

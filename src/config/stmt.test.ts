@@ -49,6 +49,21 @@ describe('StmtList', () => {
     expect(s.at(2)?.colOffset(1)).toBe(2);
     expect(s.at(0)?.colOffset(0)).toBe(0);
   });
+
+  it('replan() rewrites the last item by a plan of (kind, k-th statement) pairs', () => {
+    // No shape the lexer makes needs it (nearley keeps every item's lines in order); parse.ts
+    // applies a plan that reorders or drops statements through it, so it must do that right.
+    const s = parseLines(table('x 1', 'a', '{', 'b', '}')).stmts;
+    s.replan(1, Int32Array.from([0, 2, 1, 1, 2, 3]));
+    expect(s.length).toBe(4);
+    expect(s.toArray().map((st) => `${st.kind}:${st.words.join(' ')}:${st.loc.line}`)).toEqual([
+      'words:x 1:1',
+      'words:b:4',
+      'open:{:3',
+      'close:}:5',
+    ]);
+    expect(s.shapeKey(1)).toBe('\u0000\u0001\u0002');
+  });
 });
 
 describe('FgetsReader', () => {

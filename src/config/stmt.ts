@@ -87,12 +87,8 @@ export class StmtList {
   private readonly lineOf: Int32Array;
   private count = 0;
   private ends: Int32Array | undefined;
-  /**
-   * Words by text id: most lines repeat, and their words are read-only. Filled
-   * up front so V8 keeps it a packed array: assigning ids out of order into an
-   * empty array turns it into a slow dictionary.
-   */
-  private readonly split: (readonly string[] | undefined)[];
+  /** Words by text id: most lines repeat, and their words are read-only. */
+  private readonly split: (readonly string[] | undefined)[] = [];
 
   /**
    * `capacity`: at most one statement per line. `lexed`: the words of texts (by
@@ -105,7 +101,6 @@ export class StmtList {
   ) {
     this.kinds = new Uint8Array(capacity);
     this.lineOf = new Int32Array(capacity);
-    this.split = new Array<readonly string[] | undefined>(lines.distinct).fill(undefined);
   }
 
   get length(): number {

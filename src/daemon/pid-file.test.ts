@@ -10,6 +10,16 @@ let dir: string;
 let path: string;
 const children: ChildProcess[] = [];
 
+/** What `fn` throws (undefined when it returns). */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ka-pid-'));
   path = join(dir, 'keepalived.pid');
@@ -46,12 +56,7 @@ describe('writePidFile', () => {
   it('refuses a file that names another live process: daemon is already running', () => {
     const other = livePid();
     writeFileSync(path, `${other}\n`);
-    let err: unknown;
-    try {
-      writePidFile(path);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => writePidFile(path));
     expect(isKaError(err, 'KA_ERR_PIDFILE')).toBe(true);
     expect((err as Error).message).toContain('daemon is already running');
     expect((err as Error).message).toContain(String(other));
@@ -91,12 +96,7 @@ describe('writePidFile', () => {
   it('keepalived compat: never writes through a symlink (O_NOFOLLOW): a dangling one is an error', () => {
     const target = join(dir, 'target');
     symlinkSync(target, path);
-    let err: unknown;
-    try {
-      writePidFile(path);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => writePidFile(path));
     expect(isKaError(err, 'KA_ERR_PIDFILE')).toBe(true);
     expect((err as Error).cause).toMatchObject({ code: 'ELOOP' });
     expect(existsSync(target)).toBe(false);
@@ -114,12 +114,7 @@ describe('writePidFile', () => {
 
   it('a path it cannot write is KA_ERR_PIDFILE with the cause', () => {
     const bad = join(dir, 'missing-dir', 'x.pid');
-    let err: unknown;
-    try {
-      writePidFile(bad);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => writePidFile(bad));
     expect(isKaError(err, 'KA_ERR_PIDFILE')).toBe(true);
     expect((err as Error).cause).toMatchObject({ code: 'ENOENT' });
   });

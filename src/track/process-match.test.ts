@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TrackProcess } from '../config/schema/vrrp-track.js';
+import { defaultTrackProcess, type TrackProcess } from '../config/schema/vrrp-track.js';
 import { hasQuorum, processMatches } from './process-match.js';
 
-const tp = (o: Partial<TrackProcess>): TrackProcess => ({
-  name: 'p',
-  process: 'nginx',
-  paramMatch: 'none',
-  weight: 0,
-  weightReverse: false,
-  quorum: 1,
-  quorumMax: 0xffffffff,
-  terminateDelayMs: 0,
-  forkDelayMs: 0,
-  fullCommand: false,
-  ...o,
-});
+const tp = (o: Partial<TrackProcess>): TrackProcess => ({ ...defaultTrackProcess('p', 'nginx'), ...o });
 const proc = (comm: string, ...argv: string[]) => ({ comm, cmdline: argv.map((a) => `${a}\0`).join('') });
 
 describe('vrrp_track_process matching (keepalived read_procs / check_params)', () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TrackProcess } from '../config/schema/vrrp-track.js';
+import { defaultTrackProcess, type TrackProcess } from '../config/schema/vrrp-track.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { createProcProcessLister } from './proc-process-lister.js';
 import type { ProcessInfo } from './process-match.js';
@@ -11,16 +11,7 @@ import { ProcessTracker, type ProcessLister } from './process-tracker.js';
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 const track = (name: string, process: string, over: Partial<TrackProcess> = {}): TrackProcess => ({
-  name,
-  process,
-  paramMatch: 'none',
-  weight: 0,
-  weightReverse: false,
-  quorum: 1,
-  quorumMax: 0xffffffff,
-  terminateDelayMs: 0,
-  forkDelayMs: 0,
-  fullCommand: false,
+  ...defaultTrackProcess(name, process),
   ...over,
 });
 

@@ -1,6 +1,7 @@
 // Directors for the VRRP integration tests and the failover benchmark: keepalived 2.2.7 or our daemon,
 // started the same way in a lab host, plus the capture arithmetic both need.
 import path from 'node:path';
+import { expect } from 'vitest';
 import type { PcapFrame } from '../../src/testing/pcap.js';
 import { type LabHost, type LabProcess, startKeepalived, startVrrpDaemon } from './lab.js';
 
@@ -74,3 +75,20 @@ export const skewMs = (priority: number, advertIntervalMs: number): number => ((
 export const takeoverWindowMs = (expectedMs: number): { readonly min: number; readonly max: number } => ({ min: expectedMs - 50, max: expectedMs + 300 });
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The seed lab's crash takeover, the oracle both keepalived and ours are held to:
+ * `a` (priority 100) killed without a priority-0 advert, `b` (80) master once
+ * master-down has passed (within takeoverWindowMs), then a GARP for the VIP from `b`.
+ */
+export function expectCrashTakeover(frames: readonly PcapFrame[], a: LabHost, b: LabHost, vip: string): void {
+  const t = takeover(frames, a.address4, b.address4);
+  // A crash sends no priority-0 advert (that would cut master-down to the skew time).
+  expect(vrrpHead(t.lastOld).priority).toBe(100);
+  expect(vrrpHead(t.firstNew)).toEqual({ version: 2, type: 1, vrid: 5, priority: 80 });
+  const expected = masterDownMs(80, 1000);
+  const w = takeoverWindowMs(expected);
+  expect(t.gapMs, `gap ${t.gapMs.toFixed(1)} ms, master-down ${expected} ms`).toBeGreaterThanOrEqual(w.min);
+  expect(t.gapMs, `gap ${t.gapMs.toFixed(1)} ms, master-down ${expected} ms`).toBeLessThanOrEqual(w.max);
+  expect(garpsFrom(frames, b.mac, vip).filter((f) => f.tsUs >= t.firstNew.tsUs).length).toBeGreaterThan(0);
+}

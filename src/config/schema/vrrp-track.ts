@@ -307,21 +307,26 @@ const trackProcessSpec: BlockSpec<TrackProcess> = {
   },
 };
 
+/** A vrrp_track_process with keepalived's defaults (vrrp_tprocess_handler()). */
+export function defaultTrackProcess(name: string, process = ''): TrackProcess {
+  return {
+    name,
+    process,
+    paramMatch: 'none',
+    weight: 0,
+    weightReverse: false,
+    quorum: 1,
+    quorumMax: UINT_MAX,
+    terminateDelayMs: 0,
+    forkDelayMs: 0,
+    fullCommand: false,
+  };
+}
+
 export const vrrpTrackProcessKeyword: KeywordSpec<BuildState> = {
   passes: ['vrrp'],
   sub: sub<BuildState, TrackProcess>(
-    (c) => ({
-      name: c.word(1),
-      process: '',
-      paramMatch: 'none',
-      weight: 0,
-      weightReverse: false,
-      quorum: 1,
-      quorumMax: UINT_MAX,
-      terminateDelayMs: 0,
-      forkDelayMs: 0,
-      fullCommand: false,
-    }),
+    (c) => defaultTrackProcess(c.word(1)),
     trackProcessSpec,
     (c, state) => {
       if (c.target.process === '') {
