@@ -3,7 +3,7 @@
 // same large generated configuration, from the same run, as a ratio.
 //
 //   npm run bench:parse                       # builds, then runs this script
-//   node bench/parse.mjs --vs 1000 --rs 10 --runs 7 --ours "node dist/cli/keepalived-ts.mjs"
+//   node bench/parse.mjs --vs 1000 --rs 10 --runs 7 --ours "node dist/cli/keepalived-ts.cjs"
 //   node bench/parse.mjs --help
 //
 // A benchmark is not a test: it never asserts on time. It exits 0 whatever the
@@ -26,7 +26,7 @@ const USAGE = `usage: node bench/parse.mjs [options]        (or: npm run bench:p
   --rs N            real_servers per virtual_server        (env BENCH_RS, default 10)
   --runs N          timed runs of each side                (env BENCH_RUNS, default 7)
   --warmup N        untimed warm-up runs of each side      (env BENCH_WARMUP, default 1)
-  --ours "CMD"      our command                            (env BENCH_OURS, default "node dist/cli/keepalived-ts.mjs")
+  --ours "CMD"      our command                            (env BENCH_OURS, default "node dist/cli/keepalived-ts.cjs")
                     "-t -f <conf>" is appended unless CMD contains {file}
   --keepalived PATH keepalived binary                      (env KEEPALIVED, default /usr/sbin/keepalived)
   --target X        ratio target shown in the verdict      (default ${TARGET_DEFAULT})
@@ -306,10 +306,10 @@ async function main() {
   let oursArgv;
   let oursLabel;
   if (o.ours == null) {
-    const main = join(root, 'dist', 'cli', 'keepalived-ts.mjs'); // the package's bin
+    const main = join(root, 'dist', 'cli', 'keepalived-ts.cjs'); // the package's bin
     if (!existsSync(main)) die(`${main} not found: build first (npm run build), or use npm run bench:parse`, 1);
     oursArgv = [process.execPath, main, '-t', '-f', conf];
-    oursLabel = `node dist/cli/keepalived-ts.mjs -t -f <conf>`;
+    oursLabel = `node dist/cli/keepalived-ts.cjs -t -f <conf>`;
   } else {
     const words = splitCommand(o.ours);
     if (words.length === 0) die('--ours is empty');

@@ -81,21 +81,24 @@ if (o.configTest !== undefined || o.dumpConf) {
   });
   process.exitCode = code;
 } else {
-  // Loaded only here: `-t` never pays for the daemon's modules (pino, sockets, scripts).
-  const { startDaemon } = await import('./daemon.js');
-  startDaemon({
-    configFile: o.useFile,
-    ...(o.configId !== undefined ? { configId: o.configId } : {}),
-    strictIncludes: o.allConfig === true,
-    vrrpOnly: o.vrrp === true,
-    isConsoleLog: o.logConsole === true,
-    isDetailLog: o.logDetail === true,
-    ...(o.logFile !== undefined ? { logFile: o.logFile } : {}),
-    pidFile: o.pid,
-    vrrpPidFile: o.vrrp_pid,
-    ...(umask === undefined ? {} : { umask }),
-    commandLine: process.argv.slice(1),
-    version: pkg.version,
-    isForeground: o.dontFork === true,
-  });
+  // Loaded only here: `-t` never pays for the daemon's modules (pino, sockets, scripts). No
+  // top-level await: the bin is a CommonJS bundle (scripts/bundle.mjs). A failed load rejects
+  // unhandled, which ends the process with status 1 as an uncaught exception would.
+  void import('./daemon.js').then(({ startDaemon }) =>
+    startDaemon({
+      configFile: o.useFile,
+      ...(o.configId !== undefined ? { configId: o.configId } : {}),
+      strictIncludes: o.allConfig === true,
+      vrrpOnly: o.vrrp === true,
+      isConsoleLog: o.logConsole === true,
+      isDetailLog: o.logDetail === true,
+      ...(o.logFile !== undefined ? { logFile: o.logFile } : {}),
+      pidFile: o.pid,
+      vrrpPidFile: o.vrrp_pid,
+      ...(umask === undefined ? {} : { umask }),
+      commandLine: process.argv.slice(1),
+      version: pkg.version,
+      isForeground: o.dontFork === true,
+    }),
+  );
 }

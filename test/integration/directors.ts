@@ -8,7 +8,7 @@ import { type LabHost, type LabProcess, startKeepalived, startVrrpDaemon } from 
 export type DirectorKind = 'keepalived' | 'ours';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-export const ourCli = path.join(repoRoot, 'dist/cli/keepalived-ts.mjs');
+export const ourCli = path.join(repoRoot, 'dist/cli/keepalived-ts.cjs');
 
 /** Our daemon in the foreground with keepalived-style console lines (-l) and debug records (-D). */
 export function startOurs(host: LabHost, conf: string, timeoutMs = 10_000, env?: NodeJS.ProcessEnv): Promise<LabProcess> {

@@ -1,18 +1,17 @@
 /** The built CLI as an operator runs it (npm test builds dist/ first). */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist/cli/keepalived-ts.mjs');
+const cli = path.join(root, 'dist/cli/keepalived-ts.cjs');
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
 const keepalived = ['/usr/sbin/keepalived', '/sbin/keepalived'].find((p) => existsSync(p));
-const metaPath = path.join(root, 'dist/cli/keepalived-ts.meta.json');
 
 // `npm test` builds first, so a missing build output is a bug to report, not a reason to skip.
-for (const f of [cli, metaPath]) if (!existsSync(f)) throw new Error(`${path.relative(root, f)} is missing: run \`npm run build\` first`);
+for (const f of [cli]) if (!existsSync(f)) throw new Error(`${path.relative(root, f)} is missing: run \`npm run build\` first`);
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -81,30 +80,51 @@ describe('keepalived-ts CLI', () => {
   });
 });
 
-/** esbuild's metafile of the bundled bin (scripts/bundle.mjs): what each output holds and imports. */
-interface BundleMeta {
-  outputs: Record<string, { inputs: Record<string, unknown>; imports: { path: string; kind: string; external?: boolean }[] }>;
-}
+/** The bin's own exports (scripts/bin.cjs), read in a child Node as an operator's Node would. */
+const binCache = (bin: string): string =>
+  spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(bin)}).compile().cache)`], { encoding: 'utf8' }).stdout;
 
-describe('the bundled bin (docs/adr/002-bundled-bin.md)', () => {
-  it('-t loads no daemon code: the daemon, sockets and pino are reached only through a dynamic import', () => {
-    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as BundleMeta;
-    const entry = 'dist/cli/keepalived-ts.mjs';
-    // Everything the entry loads before it runs: static imports, transitively.
-    const loaded = new Set<string>();
-    const walk = (out: string): void => {
-      if (loaded.has(out)) return;
-      loaded.add(out);
-      for (const i of meta.outputs[out]?.imports ?? []) if (i.kind === 'import-statement' && !i.external) walk(i.path);
-    };
-    walk(entry);
-    const inputs = [...loaded].flatMap((o) => Object.keys(meta.outputs[o]?.inputs ?? {}));
-    const externals = [...loaded].flatMap((o) => (meta.outputs[o]?.imports ?? []).filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path));
-    expect(inputs).toContain('dist/config/load.js');
-    expect(inputs.filter((f) => /^dist\/(daemon|net|vrrp|script|track)\//.test(f))).toEqual([]);
-    expect(externals).not.toContain('pino');
-    // …and the daemon is still in the bundle, one dynamic import away.
-    const lazy = (meta.outputs[entry]?.imports ?? []).filter((i) => i.kind === 'dynamic-import').map((i) => i.path);
-    expect(lazy.some((o) => 'dist/daemon/main.js' in (meta.outputs[o]?.inputs ?? {}))).toBe(true);
+describe('the bundled bin (docs/adr/002-bundled-bin.md, 004-code-cache.md)', () => {
+  it('-t loads no daemon code: neither pino nor the native socket addon', () => {
+    const d = tempDir();
+    const out = path.join(d, 'loaded.json');
+    const preload = path.join(d, 'preload.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));\n`);
+    const r = spawnSync(process.execPath, ['-r', preload, cli, '-t', '-i', 'dirA', '-f', 'conf/examples/lvs-dr.conf'], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const loaded = JSON.parse(readFileSync(out, 'utf8')) as string[];
+    expect(loaded.some((f) => /keepalived-ts-main-[0-9a-f]+\.cjs$/.test(f))).toBe(false); // compiled by the bin, not required
+    expect(loaded.filter((f) => /[\\/]pino[\\/]|\.node$/.test(f))).toEqual([]);
+    // The daemon path does load them: the check above can see them.
+    const daemon = spawnSync(process.execPath, ['-r', preload, cli, '-f', '/nonexistent/keepalived.conf', '-P', '-n', '-p', path.join(d, 'p.pid'), '-r', path.join(d, 'v.pid')], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(daemon.status).not.toBe(0);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as string[]).some((f) => /[\\/]pino[\\/]/.test(f))).toBe(true);
+  });
+
+  it('the build made a code cache that V8 accepts', () => {
+    expect(binCache(cli)).toBe('accepted');
+  });
+
+  it('a damaged code cache is refused and the bundle runs as compiled from source', () => {
+    const d = tempDir();
+    mkdirSync(path.join(d, 'dist/cli'), { recursive: true });
+    copyFileSync(path.join(root, 'package.json'), path.join(d, 'package.json'));
+    const binText = readFileSync(cli, 'utf8');
+    const bundle = /join\(__dirname, "([^"]+\.cjs)"\)/.exec(binText)?.[1];
+    expect(bundle).toMatch(/^keepalived-ts-main-[0-9a-f]{12}\.cjs$/);
+    const bin = path.join(d, 'dist/cli/keepalived-ts.cjs');
+    copyFileSync(cli, bin);
+    copyFileSync(path.join(root, 'dist/cli', bundle ?? ''), path.join(d, 'dist/cli', bundle ?? ''));
+    const cache = readFileSync(path.join(root, 'dist/cli', `${bundle}.cache`));
+    cache.fill(0x5a, 64, 4096);
+    writeFileSync(path.join(d, 'dist/cli', `${bundle}.cache`), cache);
+    expect(binCache(bin)).toBe('rejected');
+    const r = spawnSync(process.execPath, [bin, '-t', '-f', path.join(root, 'conf/c2-keepalived.conf')], { encoding: 'utf8' });
+    expect(r.status).toBe(5);
+    expect(r.stderr).toMatch(/Unknown keyword 'nb_get_retry'/);
   });
 });

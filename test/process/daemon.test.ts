@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist/cli/keepalived-ts.mjs');
+const cli = path.join(root, 'dist/cli/keepalived-ts.cjs');
 const isRoot = process.getuid?.() === 0;
 const ipPath = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].find((p) => existsSync(p));
 

@@ -5,12 +5,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist/cli/keepalived-ts.mjs');
+const cli = path.join(root, 'dist/cli/keepalived-ts.cjs');
 const keepalived = ['/usr/sbin/keepalived', '/sbin/keepalived'].find((p) => existsSync(p));
 const examples = readdirSync(path.join(root, 'conf/examples')).filter((f) => f.endsWith('.conf'));
 
 // `npm test` builds first, so a missing build output is a bug to report, not a reason to skip.
-if (!existsSync(cli)) throw new Error('dist/cli/keepalived-ts.mjs is missing: run `npm run build` first');
+if (!existsSync(cli)) throw new Error('dist/cli/keepalived-ts.cjs is missing: run `npm run build` first');
 
 describe('conf/examples', () => {
   it.each(examples)('%s: exit 0 for us and for keepalived -t', (f) => {

@@ -8,11 +8,11 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const unitPath = path.join(root, 'systemd/keepalived-ts.service');
 const unit = readFileSync(unitPath, 'utf8');
-const cli = path.join(root, 'dist/cli/keepalived-ts.mjs');
+const cli = path.join(root, 'dist/cli/keepalived-ts.cjs');
 const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((p) => existsSync(p));
 
 // `npm test` builds first, so a missing build output is a bug to report, not a reason to skip.
-if (!existsSync(cli)) throw new Error('dist/cli/keepalived-ts.mjs is missing: run `npm run build` first');
+if (!existsSync(cli)) throw new Error('dist/cli/keepalived-ts.cjs is missing: run `npm run build` first');
 
 const value = (key: string): string | undefined => new RegExp(`^${key}=(.*)$`, 'm').exec(unit)?.[1];
 const execStart = (value('ExecStart') ?? '').split(' ');
