@@ -56,13 +56,18 @@ export function buildConfig(stmts: StmtList, host: HostFacts, sink: DiagnosticSi
     vrrp: createVrrpSection(),
     lvs: createLvsSection(),
     trackFiles: new Map(),
+    trackFileInits: [],
   };
   const scripts: BuildState['scripts'] = [];
   const suggest = makeSuggester();
   try {
     for (const pass of PASSES) {
       const state: BuildState = { config, host, pass, reporter: sink, scripts };
-      if (pass === 'vrrp') config.trackFiles.clear(); // each process reads its own copy
+      if (pass === 'vrrp') {
+        // each process reads its own copy
+        config.trackFiles.clear();
+        config.trackFileInits.length = 0;
+      }
       processStream(new StmtStream(stmts), rootSpec, state, { reporter: sink, pass, shared: state, suggest }, 0, false);
       if (pass === 'parent') validateGlobal(state);
       if (pass === 'checker') validateLvs(state);

@@ -30,7 +30,7 @@ export interface HostFacts {
 export function pinnedHost(opts: {
   interfaces?: readonly string[];
   users?: Readonly<Record<string, number>>;
-  files?: Readonly<Record<string, { executable?: boolean; uid?: number; unsafe?: boolean }>>;
+  files?: Readonly<Record<string, { executable?: boolean; uid?: number; unsafe?: boolean; isFile?: boolean }>>;
   nodeName?: string;
 }): HostFacts {
   const ifs = new Set(opts.interfaces ?? ['lo', 'eth0']);
@@ -44,7 +44,7 @@ export function pinnedHost(opts: {
     file: (p) => {
       const f = Object.hasOwn(files, p) ? files[p] : undefined;
       return f
-        ? { realPath: p, isFile: true, executable: f.executable ?? true, uid: f.uid ?? 0, unsafe: f.unsafe ?? false }
+        ? { realPath: p, isFile: f.isFile ?? true, executable: (f.isFile ?? true) && (f.executable ?? true), uid: f.uid ?? 0, unsafe: f.unsafe ?? false }
         : undefined;
     },
     resolve: (n) => (/^[0-9.]+$/.test(n) || n.includes(':') ? n : n === 'localhost' ? '127.0.0.1' : undefined),

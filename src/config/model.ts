@@ -21,12 +21,24 @@ export interface TrackFileDef {
   init?: { value: number; overwrite: boolean };
 }
 
+/** A `track_file` block with `init_file`: the daemon writes its file at start-up. */
+export interface TrackFileInitEntry {
+  readonly name: string;
+  readonly file: string;
+  readonly init: { readonly value: number; readonly overwrite: boolean };
+}
+
 export interface Config {
   global: GlobalSection;
   vrrp: VrrpSection;
   lvs: LvsSection;
   /** Filled in the VRRP pass (the checker pass sees the same definitions). */
   trackFiles: Map<string, TrackFileDef>;
+  /**
+   * Every `track_file` block with `init_file`, in config order: keepalived initialises
+   * each block's file, also when a later block repeats a name (lookups take the first).
+   */
+  trackFileInits: TrackFileInitEntry[];
 }
 
 /** What every keyword handler can reach: the draft config, the host, the pass. */

@@ -176,11 +176,12 @@ async function startUp(o: DaemonOptions, log: Logger, run: Run): Promise<number 
  * through fopen_safe(): mode 0666 & ~umask, never through what is at the path.
  */
 function initTrackFiles(log: Logger, run: Run, config: Config): void {
-  for (const def of config.trackFiles.values()) {
+  // Every block with init_file, repeated names too. A path that is not a regular file was
+  // reported by the config reader ("Cannot initialise track file …"), as keepalived reports it
+  // while reading: it is logged with the other configuration problems, not twice.
+  for (const def of config.trackFileInits) {
     const action = trackFileInitAction(def.init, pathState(def.file), false);
-    if (action.kind === 'not-regular') {
-      log.error({ trackFile: def.name, file: def.file }, `Cannot initialise track file ${def.name} - it is not a regular file`);
-    } else if (action.kind === 'write') {
+    if (action.kind === 'write') {
       try {
         writeFileReplacing(def.file, action.text, 0o666 & ~run.umask);
       } catch (err) {

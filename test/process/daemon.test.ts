@@ -222,7 +222,7 @@ describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in
     });
   });
 
-  it('track_file init_file: writes a missing file, keeps an existing one, overwrites only with `overwrite`, refuses a directory', async () => {
+  it('track_file init_file: writes a missing file, keeps an existing one, overwrites only with `overwrite`, refuses a directory, writes a repeated name\'s file too', async () => {
     const w = workdir({ 'keep.track': '1\n', 'over.track': '1\n' });
     mkdirSync(w.file('adir'));
     const conf = [
@@ -231,6 +231,8 @@ describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in
       `track_file tf_keep {\n  file ${w.file('keep.track')}\n  init_file 9\n}`,
       `track_file tf_over {\n  file ${w.file('over.track')}\n  init_file 3 overwrite\n}`,
       `track_file tf_dir {\n  file ${w.file('adir')}\n  init_file overwrite\n}`,
+      // keepalived initialises every block's file; a repeated name only loses lookups
+      `track_file tf_new {\n  file ${w.file('dup.track')}\n  init_file 8\n}`,
     ].join('\n');
     writeFileSync(w.file('k.conf'), `${conf}\n`);
     const d = start(w, ['-P', '-f', w.file('k.conf')]);
@@ -241,7 +243,10 @@ describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in
     expect(readFileSync(w.file('keep.track'), 'utf8')).toBe('1\n');
     expect(readFileSync(w.file('over.track'), 'utf8')).toBe('3\n');
     expect(statSync(w.file('adir')).isDirectory()).toBe(true);
-    expect(d.records().map((r) => r.msg)).toContain('Cannot initialise track file tf_dir - it is not a regular file');
+    expect(readFileSync(w.file('dup.track'), 'utf8')).toBe('8\n');
+    // reported once, by the config reader, with the other configuration problems
+    const refused = d.records().filter((r) => JSON.stringify(r).includes('Cannot initialise track file tf_dir - it is not a regular file'));
+    expect(refused.map((r) => r.msg)).toEqual(['configuration problem']);
     d.kill('SIGTERM');
     expect(await d.exited).toEqual({ code: 0, signal: null });
   });

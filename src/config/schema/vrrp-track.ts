@@ -10,6 +10,8 @@ import type { BuildState, TrackFileDef } from '../model.js';
 import type { ScriptSpec } from './script.js';
 import { applyDefaultUser, lookupUser, splitQuotedEscaped } from './script.js';
 import { ifGet } from './vrrp-common.js';
+import { trackFileInitAction } from '../../track/track-file-init.js';
+import type { TrackFilePathState } from '../../track/track-file-init.js';
 
 export interface VrrpScript {
   name: string;
@@ -410,8 +412,18 @@ const trackFileKeyword = (deprecated: boolean): KeywordSpec<BuildState> => ({
         c.error(`No file set for track_file ${c.target.def.name} - ignoring`);
         return;
       }
+      const def = c.target.def;
       // keepalived keeps a list and finds the first by name; keep the first too.
-      if (!state.config.trackFiles.has(c.target.def.name)) state.config.trackFiles.set(c.target.def.name, c.target.def);
+      if (!state.config.trackFiles.has(def.name)) state.config.trackFiles.set(def.name, def);
+      if (def.init === undefined) return;
+      state.config.trackFileInits.push({ name: def.name, file: def.file, init: def.init });
+      // keepalived stats the path here, also under -t (it writes only when not testing);
+      // only `overwrite` can make what it finds an error.
+      if (!def.init.overwrite) return;
+      const f = state.host.file(def.file);
+      const at: TrackFilePathState = f === undefined ? 'missing' : f.isFile ? 'regular' : 'other';
+      if (trackFileInitAction(def.init, at, false).kind === 'not-regular')
+        c.error(`Cannot initialise track file ${def.name} - it is not a regular file`, { host: true });
     },
   ),
 });

@@ -168,6 +168,36 @@ describe('tracking (§6, §8.5)', () => {
   });
 });
 
+describe('track_file init_file (keepalived: track_file_end_handler)', () => {
+  const withFiles = (text: string, files: Parameters<typeof pinnedHost>[0]['files']) =>
+    readConfig({ path: '/k.conf', configId: 'x', cwd: '/', fs: memoryFs({ '/k.conf': text }), host: pinnedHost({ files }) });
+  const tf = (name: string, file: string, init: string) => `track_file ${name} {\n file ${file}\n init_file ${init}\n}\n`;
+
+  it('-t reports an `overwrite` path that is not a regular file, at the block\'s }, as a host fact', () => {
+    const r = withFiles(tf('tf', '/srv/adir', '5 overwrite'), { '/srv/adir': { isFile: false } });
+    const d = r.diagnostics.filter((x) => x.kaClass !== 'OK');
+    expect(d.map((x) => [x.loc?.line, x.message, x.host, x.severity])).toEqual([
+      [4, 'Cannot initialise track file tf - it is not a regular file', true, 'error'],
+    ]);
+    expect(r.exitCode).toBe(5); // keepalived 2.2.7 -t: the same line (once per pass), exit 5
+  });
+
+  it('no message for a regular file, a missing path, or without `overwrite`', () => {
+    const files = { '/srv/reg': {}, '/srv/adir': { isFile: false } };
+    for (const text of [tf('a', '/srv/reg', 'overwrite'), tf('b', '/srv/missing', '1 overwrite'), tf('c', '/srv/adir', '2')])
+      expect(withFiles(text, files).diagnostics.filter((x) => x.kaClass !== 'OK')).toEqual([]);
+  });
+
+  it('every block with init_file is listed for the daemon, a repeated name too; lookups keep the first', () => {
+    const r = withFiles(`${tf('tf', '/srv/one', '1')}${tf('tf', '/srv/two', '2 overwrite')}track_file other {\n file /srv/x\n}\n`, {});
+    expect(r.config.trackFileInits).toEqual([
+      { name: 'tf', file: '/srv/one', init: { value: 1, overwrite: false } },
+      { name: 'tf', file: '/srv/two', init: { value: 2, overwrite: true } },
+    ]);
+    expect(r.config.trackFiles.get('tf')?.file).toBe('/srv/one');
+  });
+});
+
 describe('static blocks (§5)', () => {
   it('route without dev is not tracked', () => {
     expect(msgs('static_routes {\n 10.0.0.0/8 via 192.168.1.1\n}\n')).toEqual([
