@@ -169,7 +169,7 @@ describe('tracking (§6, §8.5)', () => {
 });
 
 describe('track_file init_file (keepalived: track_file_end_handler)', () => {
-  const withFiles = (text: string, files: Parameters<typeof pinnedHost>[0]['files']) =>
+  const withFiles = (text: string, files: NonNullable<Parameters<typeof pinnedHost>[0]['files']>) =>
     readConfig({ path: '/k.conf', configId: 'x', cwd: '/', fs: memoryFs({ '/k.conf': text }), host: pinnedHost({ files }) });
   const tf = (name: string, file: string, init: string) => `track_file ${name} {\n file ${file}\n init_file ${init}\n}\n`;
 
