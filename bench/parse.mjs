@@ -34,6 +34,8 @@ const USAGE = `usage: node bench/parse.mjs [options]        (or: npm run bench:p
   --rss-via HOW     time | proc: force GNU time or /proc VmHWM sampling (default: time if found)
   --icount          also count instructions of one run of each side under valgrind
                     (deterministic, unlike wall time on a shared VM; needs valgrind)
+  --floor           also time bench/floor.cjs, the cheapest Node reader of this config (no
+                    keepalived semantics): what Node costs before any of our work (env BENCH_FLOOR=1)
   --keep            keep the temporary directory (its path is printed)
   -h, --help        this text
 
@@ -55,6 +57,7 @@ function parseArgs(argv) {
     timeout: '300',
     keep: false,
     icount: env.BENCH_ICOUNT === '1',
+    floor: env.BENCH_FLOOR === '1',
     'rss-via': 'auto',
   };
   const valued = new Set(['vs', 'rs', 'runs', 'warmup', 'ours', 'keepalived', 'target', 'timeout', 'rss-via']);
@@ -63,6 +66,7 @@ function parseArgs(argv) {
     if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
     if (a === '--keep') { o.keep = true; continue; }
     if (a === '--icount') { o.icount = true; continue; }
+    if (a === '--floor') { o.floor = true; continue; }
     let v;
     const eq = a.indexOf('=');
     if (a.startsWith('--') && eq > 0) { v = a.slice(eq + 1); a = a.slice(0, eq); }
@@ -367,14 +371,15 @@ async function main() {
     : 'VmHWM sampled from /proc/<pid>/status every 2 ms, highest of the timed runs (a lower bound; '
       + (o['rss-via'] === 'proc' ? 'chosen by --rss-via proc)' : 'GNU time not found: apt-get install time, for an exact figure)');
   console.log(`  peak RSS    ${rssHow}`);
-  console.log(`  runs        ${o.warmup} warm-up + ${o.runs} timed of each, alternating ours/keepalived; `
-    + `wall time = spawn to exit${gnuTime ? ' (through GNU time on both sides)' : ''}`);
+  console.log(`  runs        ${o.warmup} warm-up + ${o.runs} timed of each, alternating ours/keepalived${o.floor ? "/floor" : ""}; `
+    + `wall time = spawn to exit${gnuTime ? ' (through GNU time on every side)' : ''}`);
   console.log('');
 
   const sides = [
     { name: 'ours', argv: oursArgv, runs: [] },
     { name: 'keepalived', argv: kaArgv, runs: [] },
   ];
+  if (o.floor) sides.push({ name: 'node floor', argv: [process.execPath, join(root, 'bench', 'floor.cjs'), conf], runs: [] });
   let failed = false;
 
   // Warm-up: also checks that both sides run and exit 0 before timing anything.
@@ -434,6 +439,12 @@ async function main() {
   console.log(`exit statuses: ours ${ours.exits}, keepalived ${kad.exits}${ours.exits === kad.exits ? ' (agree)' : ' (DISAGREE)'}`);
   const verdict = failed ? 'NOT MEANINGFUL (a run did not exit 0)' : ratio <= o.target ? 'OK' : 'ABOVE TARGET';
   console.log(`ratio ours/keepalived (median) ${ratio.toFixed(2)} (target ≤ ${o.target}): ${verdict}`);
+  const floor = rows[2];
+  if (floor) {
+    console.log(`node floor (bench/floor.cjs: split and dispatch only, no keepalived semantics): `
+      + `floor/keepalived ${(floor.med / kad.med).toFixed(2)} (min ${(floor.min / kad.min).toFixed(2)}), `
+      + `ours/floor ${(ours.med / floor.med).toFixed(2)}`);
+  }
   if (o.icount && !failed) printInstructionCounts(oursArgv, kaArgv);
   if (o.keep) console.log(`kept ${tmp}`);
   if (failed) process.exitCode = 1;
