@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/cli');
 // Outputs carry a content hash: drop the previous build's.
-for (const f of readdirSync(out)) if (/^keepalived-ts.*\.(mjs|cjs|json|cache)$/.test(f)) rmSync(join(out, f));
+for (const f of readdirSync(out)) if (/^keepalived-ts.*\.(mjs|cjs|json|cache|tmp)$/.test(f)) rmSync(join(out, f));
 // commander requires node:child_process when it loads, for executable subcommands we never
 // use; loading that builtin is ~60M instructions (several ms) of every start. Give commander a
 // stand-in that loads it on first use.

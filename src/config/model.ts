@@ -25,7 +25,7 @@ export interface TrackFileDef {
 export interface TrackFileInitEntry {
   readonly name: string;
   readonly file: string;
-  readonly init: { readonly value: number; readonly overwrite: boolean };
+  readonly init: NonNullable<TrackFileDef['init']>;
 }
 
 export interface Config {

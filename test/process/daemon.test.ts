@@ -192,11 +192,17 @@ describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in
       while (!existsSync(file)) await new Promise((r) => setTimeout(r, 20));
     }
 
-    it('SIGHUP and SIGUSR2 do not kill it; SIGTERM stops it once started (exit 0, pid files removed)', async () => {
+    /** A daemon caught in start-up: its first `ip` call has begun and takes a second. */
+    async function startingSlowly() {
       const w = workdir({ 'k.conf': EMPTY_CONF });
       const ip = slowIp(w);
       const d = start(w, ['-P', '-f', w.file('k.conf')], ip.env);
       await untilExists(ip.called);
+      return { w, d };
+    }
+
+    it('SIGHUP and SIGUSR2 do not kill it; SIGTERM stops it once started (exit 0, pid files removed)', async () => {
+      const { w, d } = await startingSlowly();
       d.kill('SIGHUP');
       d.kill('SIGUSR2');
       d.kill('SIGTERM');
@@ -209,10 +215,7 @@ describe.skipIf(!isRoot)('keepalived-ts daemon start-up (needs root; each run in
     });
 
     it('a second SIGTERM during start-up exits at once (exit 1), pid files removed', async () => {
-      const w = workdir({ 'k.conf': EMPTY_CONF });
-      const ip = slowIp(w);
-      const d = start(w, ['-P', '-f', w.file('k.conf')], ip.env);
-      await untilExists(ip.called);
+      const { w, d } = await startingSlowly();
       d.kill('SIGTERM');
       await d.waitFor('stop requested during start-up: stopping once started');
       d.kill('SIGTERM');
